@@ -1,0 +1,74 @@
+#pragma once
+// Typed configuration, validated once at start-up. Each setting is an
+// environment variable (named as in DESIGN.md §3) and a command-line flag;
+// the flag wins. An invalid or missing setting is one line naming it.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stocktracker/base/error.hpp"
+
+namespace st::config {
+
+struct SettingSpec {
+  std::string_view env;          // DATABASE_URL
+  std::string_view flag;         // --database-url
+  std::string_view default_value;  // empty = no default
+  std::string_view description;
+  bool secret = false;  // never logged, never echoed in an error
+};
+
+/// Every setting the services know, in the order the README documents them.
+const std::vector<SettingSpec>& all_settings();
+
+/// Which settings a command needs to be present (others may be empty).
+enum class Need : std::uint8_t { kDatabase = 1, kRedis = 2, kKafka = 4, kJwt = 8 };
+constexpr std::uint8_t operator|(Need a, Need b) { return static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b); }
+constexpr std::uint8_t operator|(std::uint8_t a, Need b) { return a | static_cast<std::uint8_t>(b); }
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+struct Settings {
+  std::string database_url;
+  std::string redis_url;
+  HostPort redis;
+  int redis_db = 0;
+  std::string kafka_bootstrap_servers;
+  std::string schema_registry_url;
+  std::string alpha_vantage_api_key;
+  std::string news_api_key;
+  std::string smtp_host;
+  std::string smtp_user;
+  std::string smtp_pass;
+  std::string twilio_sid;
+  std::string twilio_token;
+  std::string jwt_secret;
+  std::string api_host;
+  std::uint16_t api_port = 8080;
+  std::string log_level;
+  std::vector<std::string> symbols;
+  std::uint64_t sim_seed = 42;
+  double sim_rate = 0;
+};
+
+/// Raw values by environment-variable name, as collected from env and flags.
+using RawSettings = std::map<std::string, std::string, std::less<>>;
+
+/// Fills defaults, validates and types the raw values. The error message is
+/// one line that names the setting, e.g.
+/// "API_PORT: must be an integer from 1 to 65535 (got \"http\")".
+Result<Settings> load(const RawSettings& raw, std::uint8_t needs);
+
+/// A copy of a URL with any password replaced by "***", for logs.
+std::string redact_url(std::string_view url);
+
+/// Validators, exposed for tests and for subcommand flags.
+Result<HostPort> parse_host_port(std::string_view text);
+
+}  // namespace st::config

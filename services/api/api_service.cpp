@@ -1,0 +1,38 @@
+#include "api_service.hpp"
+
+#include <chrono>
+
+#include "context.hpp"
+#include "stocktracker/base/log.hpp"
+#include "stocktracker/base/stop.hpp"
+#include "stocktracker/kafka/kafka.hpp"
+
+namespace st::api {
+
+Status run_api(const ApiOptions& options, std::stop_token stop, const std::function<void(std::uint16_t)>& on_listening) {
+  const auto& s = options.settings;
+  pg::Pool pool(s.database_url, options.db_pool_size);
+  auto admin = kafka::Admin::create(s.kafka_bootstrap_servers);
+  if (!admin) return std::unexpected(admin.error());
+  Context ctx{s, pool, **admin};
+
+  http::Router router;
+  add_health_routes(router, ctx);
+  add_company_routes(router, ctx);
+
+  http::ServerOptions server_options;
+  server_options.host = s.api_host;
+  server_options.port = s.api_port;
+  server_options.threads = options.threads;
+  auto server = http::Server::start(server_options, std::move(router));
+  if (!server) return std::unexpected(server.error());
+  log::info("api listening", {{"host", s.api_host}, {"port", static_cast<std::int64_t>((*server)->port())}});
+  if (on_listening) on_listening((*server)->port());
+  while (sleep_unless_stopped(std::chrono::milliseconds(500), stop)) {
+  }
+  (*server)->stop();
+  log::info("api stopped");
+  return {};
+}
+
+}  // namespace st::api

@@ -1,0 +1,58 @@
+// /healthz (the process is alive) and /readyz (Kafka, PostgreSQL and Redis
+// answer).
+#include <chrono>
+
+#include "context.hpp"
+#include "stocktracker/base/json_escape.hpp"
+#include "stocktracker/kafka/kafka.hpp"
+#include "stocktracker/redis/client.hpp"
+
+namespace st::api {
+
+void add_health_routes(http::Router& router, Context& ctx) {
+  router.add("GET", "/healthz", [](const http::Request&) { return http::json(200, R"({"status":"ok"})"); });
+
+  router.add("GET", "/readyz", [&ctx](const http::Request&) {
+    using namespace std::chrono_literals;
+    std::string body = "{\"checks\":{";
+    bool ready = true;
+    auto add = [&](std::string_view name, const Status& st, bool first) {
+      if (!first) body.push_back(',');
+      append_json_string(body, name);
+      body += st ? ":{\"ok\":true}" : ":{\"ok\":false,\"error\":";
+      if (!st) {
+        append_json_string(body, st.error().message);
+        body.push_back('}');
+        ready = false;
+      }
+    };
+    Status pg_status;
+    if (auto lease = ctx.db.acquire(); !lease) {
+      pg_status = std::unexpected(lease.error());
+    } else if (auto r = (*lease)->exec("SELECT 1"); !r) {
+      pg_status = std::unexpected(r.error());
+    }
+    add("postgres", pg_status, true);
+
+    const auto& s = ctx.settings;
+    std::string redis_password;
+    if (const auto at = s.redis_url.rfind('@'); at != std::string::npos) {
+      const auto colon = s.redis_url.find(':', 8);
+      if (colon != std::string::npos && colon < at) redis_password = s.redis_url.substr(colon + 1, at - colon - 1);
+    }
+    Status redis_status;
+    if (auto client = redis::Client::connect(s.redis.host, s.redis.port, s.redis_db, redis_password, 1000ms);
+        !client) {
+      redis_status = std::unexpected(client.error());
+    } else {
+      redis_status = client->ping();
+    }
+    add("redis", redis_status, false);
+    add("kafka", ctx.kafka_admin.ping(1000ms), false);
+    body += "},\"status\":";
+    body += ready ? "\"ready\"}" : "\"not ready\"}";
+    return http::json(ready ? 200 : 503, std::move(body));
+  });
+}
+
+}  // namespace st::api
