@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
                "Each command is one service; `up` runs them all in one process.",
                "stocktracker"};
   app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);  // a usage error prints the usage
   app.set_version_flag("--version", "stocktracker 0.1.0");
 
   st::config::RawSettings raw;

@@ -13,7 +13,7 @@ PACKAGES=(
   librdkafka-dev libpq-dev libhiredis-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsimdjson-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libjwt-dev
-  libsodium-dev libgumbo-dev libssl-dev
+  libsodium-dev libgumbo-dev libssl-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-aiosmtpd wrk
 )

@@ -128,7 +128,7 @@ void add_company_routes(http::Router& router, Context& ctx) {
 
     // Newest first within the range, then returned oldest first.
     auto rows = (*lease)->exec(
-        "SELECT ts_ms, price, volume, source FROM ("
+        "SELECT ts_ms, price::float8, volume, source FROM ("
         "  SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts_ms, price, volume, source, ts, src_partition, "
         "         src_offset "
         "  FROM stock_prices WHERE symbol = $1 "

@@ -1,0 +1,53 @@
+# Stock Tracker: the two commands a user types are `make run` and `make test`.
+# Every target installs and starts what it needs, from nothing, idempotently.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PRESET ?= release
+BUILD  := build/$(PRESET)
+BIN    := $(BUILD)/app/stocktracker
+
+.PHONY: help deps build build-asan services-up services-down services-status \
+        run test test-unit test-integration test-asan bench clean
+
+help:
+	@echo "make run            install, build, start PostgreSQL/Redis/Kafka, run the whole pipeline"
+	@echo "make test           install, build, start the servers, run every test"
+	@echo "make bench          run the benchmarks, write docs/benchmarks.md"
+	@echo "make services-up    start the local servers only (services-down stops them)"
+	@echo "make clean          stop the servers, delete build/ and var/"
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) > /dev/null
+	@cmake --build --preset $(PRESET)
+
+build-asan: deps
+	@cmake --preset asan > /dev/null
+	@cmake --build --preset asan --target unit_tests
+
+services-up: deps
+	@scripts/services.sh up
+
+services-down:
+	@scripts/services.sh down
+
+services-status:
+	@scripts/services.sh status
+
+run: build
+	@scripts/run.sh $(BIN)
+
+# Unit tests (no servers), the sanitizer build of the unit tests, then the
+# integration tests against the real servers.
+test: build build-asan
+	@scripts/test.sh $(BUILD) build/asan
+
+bench: build
+	@scripts/bench.sh $(BUILD)
+
+clean:
+	-@scripts/services.sh down
+	rm -rf build var

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make run`: start the local servers, then the whole pipeline in one
+# process with the built-in market simulator. Ctrl-C stops the pipeline and
+# the servers; the data stays under var/ for the next run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+BIN="${1:?usage: scripts/run.sh path/to/stocktracker}"
+cd "$ROOT"
+
+scripts/services.sh up
+trap 'scripts/services.sh down' EXIT
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+
+# A development JWT secret, made once and kept under var/ (never printed).
+if [[ -z "${JWT_SECRET:-}" ]]; then
+  if [[ ! -s var/jwt_secret ]]; then
+    umask 077
+    head -c 48 /dev/urandom | base64 | tr -d '\n' > var/jwt_secret
+  fi
+  JWT_SECRET="$(cat var/jwt_secret)"
+  export JWT_SECRET
+fi
+
+echo "run: starting stocktracker up (logs are JSON lines on stderr; Ctrl-C stops everything)"
+"$BIN" up &
+PID=$!
+# Forward Ctrl-C / TERM to the pipeline and wait for its clean shutdown.
+trap 'kill -TERM $PID 2>/dev/null || true' INT TERM
+set +e
+wait $PID
+RC=$?
+# wait returns early when a trapped signal arrives; wait again for the exit.
+while kill -0 $PID 2>/dev/null; do wait $PID; RC=$?; done
+set -e
+exit $RC

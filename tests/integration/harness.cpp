@@ -1,0 +1,183 @@
+#include "harness.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace st::itest {
+
+std::string binary() {
+  const char* dir = std::getenv("ST_BINARY_DIR");
+  if (dir == nullptr) throw std::runtime_error("ST_BINARY_DIR is not set (run through ctest)");
+  return std::string(dir) + "/app/stocktracker";
+}
+
+Child::Child(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  static std::atomic<int> seq{0};
+  log_ = "/tmp/stocktracker-itest-" + std::to_string(::getpid()) + "-" + std::to_string(seq++) + ".log";
+  std::vector<std::string> argv_s = {binary()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv(*e);
+    if (!env.contains(kv.substr(0, kv.find('=')))) env_s.push_back(kv);
+  }
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("posix_spawn failed for " + argv_s[0]);
+}
+
+Child::~Child() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+}
+
+void Child::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int Child::wait(std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      pid_ = -1;
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+std::string Child::log_tail() const {
+  std::ifstream in(log_);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string all = buf.str();
+  return all.size() > 4000 ? all.substr(all.size() - 4000) : all;
+}
+
+int run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  Child c(args, env);
+  return c.wait(std::chrono::seconds(120));
+}
+
+std::string unique_tag() {
+  static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  auto v = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^
+           (static_cast<std::uint64_t>(::getpid()) << 40);
+  std::string out;
+  for (int i = 0; i < 5; ++i) {
+    out.push_back(kChars[v % 36]);
+    v /= 36;
+  }
+  return out;
+}
+
+pg::Connection db() {
+  const char* url = std::getenv("DATABASE_URL");
+  auto c = pg::Connection::connect(url != nullptr ? url
+                                                  : "postgresql://stocktracker:stocktracker@127.0.0.1:5432/stocktracker");
+  if (!c) throw std::runtime_error(c.error().message);
+  return std::move(*c);
+}
+
+std::int64_t query_int(pg::Connection& conn, const std::string& sql, const pg::Params& params) {
+  auto r = conn.exec(sql, params);
+  if (!r) throw std::runtime_error(r.error().message);
+  return r->size() == 0 || r->is_null(0, 0) ? 0 : r->get_int(0, 0);
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& target) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::nullopt;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (::send(fd, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size())) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string raw;
+  char buf[65536];
+  ssize_t n = 0;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) raw.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  const auto header_end = raw.find("\r\n\r\n");
+  if (raw.size() < 12 || header_end == std::string::npos) return std::nullopt;
+  HttpResponse res;
+  res.status = std::atoi(raw.substr(9, 3).c_str());
+  res.body = raw.substr(header_end + 4);
+  const std::string headers = raw.substr(0, header_end);
+  if (const auto ct = headers.find("Content-Type: "); ct != std::string::npos) {
+    res.content_type = headers.substr(ct + 14, headers.find("\r\n", ct) - ct - 14);
+  }
+  return res;
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace st::itest

@@ -1,0 +1,60 @@
+#pragma once
+// Helpers for integration tests: child processes of the real `stocktracker`
+// binary, a tiny HTTP client, a database connection, unique names.
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stocktracker/pg/connection.hpp"
+
+namespace st::itest {
+
+/// Path of the built `stocktracker` executable.
+std::string binary();
+
+/// A child process whose output goes to a log file under /tmp.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child();
+  void signal(int sig);
+  /// Waits for the exit and returns the exit code (128+signal if killed).
+  int wait(std::chrono::seconds timeout = std::chrono::seconds(60));
+  [[nodiscard]] const std::string& log_path() const { return log_; }
+  [[nodiscard]] std::string log_tail() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_;
+};
+
+/// Runs the binary to completion and returns its exit code.
+int run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+/// A name unique to this test run: uppercase letters and digits, 5 chars.
+std::string unique_tag();
+
+pg::Connection db();
+std::int64_t query_int(pg::Connection& conn, const std::string& sql, const pg::Params& params = {});
+
+/// Polls `done` every 100 ms until it is true or `timeout` passes.
+bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout);
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& target);
+
+/// A free TCP port on 127.0.0.1 (bound once, then released).
+std::uint16_t free_port();
+
+}  // namespace st::itest
