@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make bench`: start the servers, run the benchmarks, write docs/benchmarks.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+BUILD="${1:?usage: scripts/bench.sh BUILD_DIR}"
+cd "$ROOT"
+scripts/services.sh up
+trap 'scripts/services.sh down' EXIT
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+"$BUILD/app/stocktracker" migrate
+"$BUILD/app/stocktracker" topics
+
+OUT="$(mktemp)"
+"$BUILD/bench/store_bench" "$BUILD/app/stocktracker" > "$OUT"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Every figure is a ratio against a baseline measured in the same run, on the"
+  echo "same machine, with the same data. Regenerate with \`make bench\`."
+  echo
+  cat "$OUT"
+} > docs/benchmarks.md
+rm -f "$OUT"
+echo "bench: wrote docs/benchmarks.md"
+cat docs/benchmarks.md
