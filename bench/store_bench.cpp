@@ -5,6 +5,7 @@
 //   3. the real `stocktracker store` draining a backlog of ticks from Kafka
 //      (decode, COPY, offsets in the same transaction).
 // Prints a Markdown section for docs/benchmarks.md.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
