@@ -8,7 +8,7 @@ BIN="${1:?usage: scripts/run.sh path/to/stocktracker}"
 cd "$ROOT"
 
 scripts/services.sh up
-trap 'scripts/services.sh down' EXIT
+trap 'trap "" INT; scripts/services.sh down' EXIT
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
@@ -23,14 +23,18 @@ if [[ -z "${JWT_SECRET:-}" ]]; then
 fi
 
 echo "run: starting stocktracker up (logs are JSON lines on stderr; Ctrl-C stops everything)"
-"$BIN" up &
+# Its own session: Ctrl-C reaches only this script, which forwards one
+# SIGTERM (a second signal would make the pipeline exit without cleaning up).
+setsid "$BIN" up &
 PID=$!
 # Forward Ctrl-C / TERM to the pipeline and wait for its clean shutdown.
 trap 'kill -TERM $PID 2>/dev/null || true' INT TERM
 set +e
 wait $PID
+# A trapped signal interrupts `wait`; wait until the pipeline has really
+# finished its clean shutdown, then collect its own exit status.
+while kill -0 $PID 2>/dev/null; do sleep 0.2; done
+wait $PID
 RC=$?
-# wait returns early when a trapped signal arrives; wait again for the exit.
-while kill -0 $PID 2>/dev/null; do wait $PID; RC=$?; done
 set -e
 exit $RC

@@ -37,7 +37,7 @@ KAFKA_PROPS="$KAFKA_DIR/server.properties"
 KAFKA_LOG="$KAFKA_DIR/logs/server.log"
 KAFKA_OUT="$KAFKA_DIR/logs/kafka.out"
 
-say() { printf 'services: %s\n' "$*"; }
+say() { printf 'services: %s\n' "$*" 2>/dev/null || true; }
 die() { printf 'services: %s\n' "$*" >&2; exit 1; }
 
 # Print the last lines of a log file to stderr (used before die).
@@ -591,6 +591,9 @@ case "$cmd" in
     say "ready: postgres 127.0.0.1:$PGPORT, redis 127.0.0.1:$REDIS_PORT, kafka 127.0.0.1:$KAFKA_PORT"
     ;;
   down)
+    # Stopping must finish even when the terminal is going away (Ctrl-C,
+    # a closed pipe): ignore those signals while we shut the servers down.
+    trap '' INT PIPE HUP
     kafka_down
     redis_down
     pg_down

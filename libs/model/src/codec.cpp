@@ -1,35 +1,20 @@
 #include "stocktracker/model/codec.hpp"
 
-#include <charconv>
-#include <cmath>
+#include <algorithm>
+#include <limits>
 
 #include "json_reader.hpp"
-#include "stocktracker/base/json_escape.hpp"
+#include "json_writer.hpp"
 
 namespace st::model {
 namespace {
 
-constexpr std::int64_t kMaxEpochMs = 32503680000000;  // year 3000
+using detail::ObjectReader;
+using detail::ObjectWriter;
+
 constexpr std::int64_t kMaxVolume = 1'000'000'000'000;
-
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
-void append_double(std::string& out, double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
-void append_key(std::string& out, std::string_view key) {
-  out.push_back(',');
-  out.push_back('"');
-  out.append(key);
-  out += "\":";
-}
+/// The largest integer every JSON reader holds exactly: 2^53 - 1.
+constexpr std::int64_t kMaxSafeInteger = 9'007'199'254'740'991;
 
 bool is_hex_id(std::string_view s) {
   if (s.size() < 16 || s.size() > 64) return false;
@@ -66,132 +51,149 @@ std::uint64_t fnv1a64(std::string_view s, std::uint64_t basis) {
   return h;
 }
 
-}  // namespace
-
-Result<PriceTick> decode_tick(std::string_view json) {
-  auto obj = detail::parse_object(json);
-  if (!obj) return std::unexpected(obj.error());
-  detail::ObjectReader r(*obj);
-  PriceTick t;
-  r.version();
+void read_tick(ObjectReader& r, PriceTick& t) {
   r.symbol("symbol", t.symbol);
-  r.number("price", t.price);
+  r.number("price", t.price, detail::kPriceBounds);
   r.integer("volume", t.volume, 0, kMaxVolume);
-  r.integer("ts", t.ts, 1, kMaxEpochMs);
+  r.timestamp("ts", t.ts);
   r.string("source", t.source, 1, 32);
   r.string("currency", t.currency, 3, 3);
-  if (auto st = r.finish(); !st) return std::unexpected(st.error());
-  if (!(t.price > 0)) return fail(Errc::kInvalidInput, "schema: price: must be greater than 0");
-  for (char c : t.currency) {
-    if (c < 'A' || c > 'Z') return fail(Errc::kInvalidInput, "schema: currency: must be an ISO 4217 code like USD");
+  if (!std::all_of(t.currency.begin(), t.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    r.reject("currency", "must be an ISO 4217 code like USD");
   }
-  return t;
 }
 
-void encode_to(std::string& out, const PriceTick& t) {
-  out += "{\"v\":1,\"symbol\":";
-  append_json_string(out, t.symbol);
-  append_key(out, "price");
-  append_double(out, t.price);
-  append_key(out, "volume");
-  append_int(out, t.volume);
-  append_key(out, "ts");
-  append_int(out, t.ts);
-  append_key(out, "source");
-  append_json_string(out, t.source);
-  append_key(out, "currency");
-  append_json_string(out, t.currency);
-  out.push_back('}');
+void write_tick(ObjectWriter& w, const PriceTick& t) {
+  w.field("symbol", t.symbol);
+  w.field("price", t.price);
+  w.field("volume", t.volume);
+  w.field("ts", t.ts);
+  w.field("source", t.source);
+  w.field("currency", t.currency);
 }
 
-std::string encode(const PriceTick& tick) {
-  std::string out;
-  out.reserve(128);
-  encode_to(out, tick);
-  return out;
-}
-
-Result<NewsArticle> decode_news(std::string_view json) {
-  auto obj = detail::parse_object(json);
-  if (!obj) return std::unexpected(obj.error());
-  detail::ObjectReader r(*obj);
-  NewsArticle a;
-  r.version();
+// The fields of news-articles, which news-scored repeats.
+void read_article(ObjectReader& r, NewsArticle& a) {
   r.string("id", a.id, 16, 64);
-  r.string("url", a.url, 8, 2048);
+  r.string("url", a.url, 0, 2048);
   r.string("title", a.title, 1, 1000);
   r.string("summary", a.summary, 0, 20000);
-  r.string("source", a.source, 1, 64);
-  r.integer("published_ts", a.published_ts, 1, kMaxEpochMs);
+  r.string("source", a.source, 1, 128);
+  r.timestamp("published_ts", a.published_ts);
   r.symbols("symbols", a.symbols, 50);
-  if (auto st = r.finish(); !st) return std::unexpected(st.error());
-  if (!is_hex_id(a.id)) return fail(Errc::kInvalidInput, "schema: id: must be 16 to 64 lowercase hex characters");
+  if (!is_hex_id(a.id)) r.reject("id", "must be 16 to 64 lowercase hex characters");
   if (!a.url.starts_with("http://") && !a.url.starts_with("https://")) {
-    return fail(Errc::kInvalidInput, "schema: url: must be an http:// or https:// URL");
+    r.reject("url", "must be an http:// or https:// URL");
   }
-  return a;
 }
 
-std::string encode(const NewsArticle& a) {
-  std::string out = "{\"v\":1,\"id\":";
-  append_json_string(out, a.id);
-  append_key(out, "url");
-  append_json_string(out, a.url);
-  append_key(out, "title");
-  append_json_string(out, a.title);
-  append_key(out, "summary");
-  append_json_string(out, a.summary);
-  append_key(out, "source");
-  append_json_string(out, a.source);
-  append_key(out, "published_ts");
-  append_int(out, a.published_ts);
-  append_key(out, "symbols");
-  out.push_back('[');
-  for (std::size_t i = 0; i < a.symbols.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_json_string(out, a.symbols[i]);
-  }
-  out += "]}";
-  return out;
+void write_article(ObjectWriter& w, const NewsArticle& a) {
+  w.field("id", a.id);
+  w.field("url", a.url);
+  w.field("title", a.title);
+  w.field("summary", a.summary);
+  w.field("source", a.source);
+  w.field("published_ts", a.published_ts);
+  w.field("symbols", a.symbols);
 }
 
-Result<EconomicIndicator> decode_indicator(std::string_view json) {
-  auto obj = detail::parse_object(json);
-  if (!obj) return std::unexpected(obj.error());
-  detail::ObjectReader r(*obj);
-  EconomicIndicator e;
-  r.version();
+void read_scored_article(ObjectReader& r, ScoredArticle& s) {
+  read_article(r, s.article);
+  r.number("sentiment", s.sentiment, detail::kSentimentBounds);
+  r.enumeration("label", s.label);
+}
+
+void write_scored_article(ObjectWriter& w, const ScoredArticle& s) {
+  write_article(w, s.article);
+  w.field("sentiment", s.sentiment);
+  w.field("label", s.label);
+}
+
+void read_indicator(ObjectReader& r, EconomicIndicator& e) {
   r.string("id", e.id, 3, 128);
   r.string("indicator", e.indicator, 2, 64);
   r.string("period", e.period, 10, 10);
   r.number("value", e.value);
   r.string("unit", e.unit, 0, 32);
   r.string("source", e.source, 1, 32);
-  r.integer("released_ts", e.released_ts, 1, kMaxEpochMs);
-  if (auto st = r.finish(); !st) return std::unexpected(st.error());
-  if (!is_indicator_name(e.indicator)) return fail(Errc::kInvalidInput, "schema: indicator: must match [A-Z][A-Z0-9_]+");
-  if (!is_iso_date(e.period)) return fail(Errc::kInvalidInput, "schema: period: must be a date YYYY-MM-DD");
-  return e;
+  r.timestamp("released_ts", e.released_ts);
+  if (!is_indicator_name(e.indicator)) r.reject("indicator", "must match [A-Z][A-Z0-9_]+");
+  if (!is_iso_date(e.period)) r.reject("period", "must be a date YYYY-MM-DD");
 }
 
-std::string encode(const EconomicIndicator& e) {
-  std::string out = "{\"v\":1,\"id\":";
-  append_json_string(out, e.id);
-  append_key(out, "indicator");
-  append_json_string(out, e.indicator);
-  append_key(out, "period");
-  append_json_string(out, e.period);
-  append_key(out, "value");
-  append_double(out, e.value);
-  append_key(out, "unit");
-  append_json_string(out, e.unit);
-  append_key(out, "source");
-  append_json_string(out, e.source);
-  append_key(out, "released_ts");
-  append_int(out, e.released_ts);
-  out.push_back('}');
-  return out;
+void write_indicator(ObjectWriter& w, const EconomicIndicator& e) {
+  w.field("id", e.id);
+  w.field("indicator", e.indicator);
+  w.field("period", e.period);
+  w.field("value", e.value);
+  w.field("unit", e.unit);
+  w.field("source", e.source);
+  w.field("released_ts", e.released_ts);
 }
+
+void read_candle(ObjectReader& r, Candle& c) {
+  r.symbol("symbol", c.symbol);
+  r.timestamp("start_ts", c.start_ts);
+  r.timestamp("end_ts", c.end_ts);
+  r.number("open", c.open, detail::kPriceBounds);
+  r.number("high", c.high, detail::kPriceBounds);
+  r.number("low", c.low, detail::kPriceBounds);
+  r.number("close", c.close, detail::kPriceBounds);
+  r.integer("volume", c.volume, 0, kMaxSafeInteger);
+  r.number("vwap", c.vwap, detail::kPriceBounds);
+  r.integer("ticks", c.ticks, 1, std::numeric_limits<std::int64_t>::max());
+  r.boolean("final", c.final);
+  if (c.start_ts % kCandleWindowMs != 0) r.reject("start_ts", "must be a multiple of 300000");
+  if (c.end_ts % kCandleWindowMs != 0) r.reject("end_ts", "must be a multiple of 300000");
+  if (c.end_ts != c.start_ts + kCandleWindowMs) r.reject("end_ts", "must be start_ts + 300000");
+  // The schema's "null when volume is 0": VWAP is defined exactly when volume is.
+  if (c.volume == 0 && c.vwap) r.reject("vwap", "must be null when volume is 0");
+  if (c.volume > 0 && !c.vwap) r.reject("vwap", "must be a number when volume is above 0");
+}
+
+void write_candle(ObjectWriter& w, const Candle& c) {
+  w.field("symbol", c.symbol);
+  w.field("start_ts", c.start_ts);
+  w.field("end_ts", c.end_ts);
+  w.field("open", c.open);
+  w.field("high", c.high);
+  w.field("low", c.low);
+  w.field("close", c.close);
+  w.field("volume", c.volume);
+  w.field("vwap", c.vwap);
+  w.field("ticks", c.ticks);
+  w.field("final", c.final);
+}
+
+}  // namespace
+
+Result<PriceTick> decode_tick(std::string_view json) { return detail::decode_message<PriceTick>(json, read_tick); }
+
+void encode_to(std::string& out, const PriceTick& tick) { detail::append_message(out, tick, write_tick); }
+
+std::string encode(const PriceTick& tick) { return detail::encode_message(tick, write_tick); }
+
+Result<NewsArticle> decode_news(std::string_view json) {
+  return detail::decode_message<NewsArticle>(json, read_article);
+}
+
+std::string encode(const NewsArticle& article) { return detail::encode_message(article, write_article); }
+
+Result<ScoredArticle> decode_scored_news(std::string_view json) {
+  return detail::decode_message<ScoredArticle>(json, read_scored_article);
+}
+
+std::string encode(const ScoredArticle& article) { return detail::encode_message(article, write_scored_article); }
+
+Result<EconomicIndicator> decode_indicator(std::string_view json) {
+  return detail::decode_message<EconomicIndicator>(json, read_indicator);
+}
+
+std::string encode(const EconomicIndicator& indicator) { return detail::encode_message(indicator, write_indicator); }
+
+Result<Candle> decode_candle(std::string_view json) { return detail::decode_message<Candle>(json, read_candle); }
+
+std::string encode(const Candle& candle) { return detail::encode_message(candle, write_candle); }
 
 std::string article_id_for_url(std::string_view url) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -2,18 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include "codec_test_messages.hpp"
 #include "stocktracker/model/topics.hpp"
 
 namespace st::model {
 namespace {
 
-constexpr std::string_view kTick =
-    R"({"v":1,"symbol":"AAPL","price":189.25,"volume":300,"ts":1700000000000,"source":"simulator","currency":"USD"})";
+constexpr std::string_view kTick = test::kTickJson;
 
 std::string tick_error(std::string_view json) {
   auto r = decode_tick(json);
   return r ? "" : r.error().message;
 }
+
+const auto scored_error = test::error_after_edit(decode_scored_news, test::kScoredJson);
+const auto candle_error = test::error_after_edit(decode_candle, test::kCandleJson);
 
 std::string replaced(std::string_view from, std::string_view to) {
   std::string s(kTick);
@@ -118,6 +121,60 @@ TEST(IndicatorCodec, RoundTripsAndValidates) {
   e.period = "2024-05-01";
   e.indicator = "cpi";
   EXPECT_FALSE(decode_indicator(encode(e)));
+}
+
+TEST(ScoredNewsCodec, RoundTripsTheArticleWithItsSentiment) {
+  ScoredArticle s{{"0123456789abcdef", "http://x.io", "Ünïcode headline", "", std::string(128, 's'), 1, {}},
+                  -1,
+                  SentimentLabel::kNegative};
+  test::expect_round_trip(decode_scored_news, s);
+}
+
+TEST(ScoredNewsCodec, ValidatesSentimentLabelAndTheArticleFields) {
+  EXPECT_EQ(scored_error("0.75", "1.5"), "schema: sentiment: must be from -1 to 1");
+  EXPECT_EQ(scored_error("0.75", "-1.01"), "schema: sentiment: must be from -1 to 1");
+  EXPECT_EQ(scored_error("0.75", "-1"), "");
+  EXPECT_EQ(scored_error("\"positive\"", "\"bullish\""), "schema: label: must be one of positive, negative, neutral");
+  EXPECT_EQ(scored_error("https://", "ftp://"), "schema: url: must be an http:// or https:// URL");
+  EXPECT_EQ(scored_error("[\"AAPL\"]", "[\"AAPL\",\"AAPL\"]"), "schema: symbols: items must be unique");
+  EXPECT_EQ(scored_error("\"Reuters\"", '"' + std::string(129, 's') + '"'),
+            "schema: source: length must be from 1 to 128");
+}
+
+TEST(CandleCodec, RoundTripsWithAndWithoutVwap) {
+  Candle c{"BRK.B", 300000, 600000, 412.5, 413, 400.125, 401, 0, std::nullopt, 1, false};
+  test::expect_round_trip(decode_candle, c);
+  c.volume = 9007199254740991;
+  c.vwap = 405.0625;
+  test::expect_round_trip(decode_candle, c);
+}
+
+TEST(CandleCodec, ValidatesTheWindow) {
+  EXPECT_EQ(candle_error("1700000100000", "1700000100001"), "schema: start_ts: must be a multiple of 300000");
+  EXPECT_EQ(candle_error("1700000400000", "1700000400001"), "schema: end_ts: must be a multiple of 300000");
+  EXPECT_EQ(candle_error("1700000400000", "1700000700000"), "schema: end_ts: must be start_ts + 300000");
+  EXPECT_EQ(candle_error("1700000100000", "0"), "schema: start_ts: must be from 1 to 253402300799999");
+  EXPECT_EQ(candle_error("1700000400000", "253402300800000"), "schema: end_ts: must be from 1 to 253402300799999");
+}
+
+TEST(CandleCodec, ValidatesPricesVolumeAndTicks) {
+  EXPECT_EQ(candle_error("189.25", "0"), "schema: open: must be greater than 0");
+  EXPECT_EQ(candle_error("190.5", "1e12"), "schema: high: must be less than 1000000000000");
+  EXPECT_EQ(candle_error("188.75", "-3"), "schema: low: must be greater than 0");
+  EXPECT_EQ(candle_error("\"close\":190", "\"close\":\"190\""), "schema: close: must be a number");
+  EXPECT_EQ(candle_error("1200", "-1"), "schema: volume: must be from 0 to 9007199254740991");
+  EXPECT_EQ(candle_error("1200", "9007199254740992"), "schema: volume: must be from 0 to 9007199254740991");
+  EXPECT_EQ(candle_error("\"ticks\":4", "\"ticks\":0"), "schema: ticks: must be at least 1");
+  EXPECT_EQ(candle_error("true", "1"), "schema: final: must be a boolean");
+  EXPECT_EQ(candle_error("189.6", "0"), "schema: vwap: must be greater than 0");
+}
+
+TEST(CandleCodec, VwapIsNullExactlyWhenVolumeIsZero) {
+  const auto zero_volume = test::edited(test::kCandleJson, "1200", "0");
+  EXPECT_EQ(test::error_of(decode_candle, test::edited(zero_volume, "189.6", "null")), "");
+  EXPECT_EQ(test::error_of(decode_candle, zero_volume), "schema: vwap: must be null when volume is 0");
+  EXPECT_EQ(test::error_of(decode_candle, test::edited(test::kCandleJson, "189.6", "null")),
+            "schema: vwap: must be a number when volume is above 0");
 }
 
 TEST(Topics, EveryTopicHasADeadLetterTwinAndPreferencesAreCompacted) {

@@ -2,14 +2,58 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
+#include <boost/json/serialize.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string>
 
-#include "stocktracker/model/symbol.hpp"
 #include "stocktracker/model/codec.hpp"
+#include "stocktracker/model/symbol.hpp"
 
 namespace st::model::detail {
+namespace {
+
+/// Characters of text Boost.JSON has validated as UTF-8: the bytes that do
+/// not continue a multi-byte sequence.
+std::size_t utf8_length(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string number_text(double v) {
+  char buf[400];  // fixed notation of any double fits
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return std::string(buf, end);
+}
+
+bool within(const NumberBounds& b, double v) {
+  return (b.min_exclusive ? v > b.min : v >= b.min) && (b.max_exclusive ? v < b.max : v <= b.max);
+}
+
+/// Names the bound `v` breaks, in the words of the integer check when both
+/// bounds are inclusive.
+std::string bounds_text(const NumberBounds& b, double v) {
+  if (!b.min_exclusive && !b.max_exclusive && std::isfinite(b.min) && std::isfinite(b.max)) {
+    return "must be from " + number_text(b.min) + " to " + number_text(b.max);
+  }
+  if (b.min_exclusive ? !(v > b.min) : !(v >= b.min)) {
+    return (b.min_exclusive ? "must be greater than " : "must be at least ") + number_text(b.min);
+  }
+  return (b.max_exclusive ? "must be less than " : "must be at most ") + number_text(b.max);
+}
+
+/// Boost.JSON parses 1e999 as infinity, which no JSON text can carry back.
+bool numbers_finite(const boost::json::value& v) {
+  if (v.is_double()) return std::isfinite(v.get_double());
+  if (const auto* arr = v.if_array()) return std::all_of(arr->begin(), arr->end(), numbers_finite);
+  if (const auto* obj = v.if_object()) {
+    return std::all_of(obj->begin(), obj->end(), [](const auto& kv) { return numbers_finite(kv.value()); });
+  }
+  return true;
+}
+
+}  // namespace
 
 Result<boost::json::object> parse_object(std::string_view json) {
   if (json.size() > kMaxMessageBytes) {
@@ -29,15 +73,22 @@ const boost::json::value* ObjectReader::field(std::string_view key) {
   if (!error_.empty()) return nullptr;
   const auto* v = obj_.if_contains(key);
   if (v == nullptr) {
-    set_error(key, "is required");
+    reject(key, "is required");
     return nullptr;
   }
   seen_.push_back(key);
   return v;
 }
 
-void ObjectReader::set_error(std::string_view key, std::string_view what) {
-  if (error_.empty()) error_ = "schema: " + std::string(key) + ": " + std::string(what);
+bool ObjectReader::take_null(std::string_view key) {
+  const auto* v = obj_.if_contains(key);
+  if (!error_.empty() || v == nullptr || !v->is_null()) return false;
+  seen_.push_back(key);
+  return true;
+}
+
+void ObjectReader::reject(std::string_view key, std::string_view what) {
+  if (error_.empty()) error_ = "schema: " + path_ + std::string(key) + ": " + std::string(what);
 }
 
 void ObjectReader::version() {
@@ -52,20 +103,23 @@ void ObjectReader::version() {
 void ObjectReader::string(std::string_view key, std::string& out, std::size_t min_len, std::size_t max_len) {
   const auto* v = field(key);
   if (v == nullptr) return;
-  if (!v->is_string()) return set_error(key, "must be a string");
+  if (!v->is_string()) return reject(key, "must be a string");
   const auto& s = v->get_string();
-  if (s.size() < min_len || s.size() > max_len) {
-    return set_error(key, "length must be from " + std::to_string(min_len) + " to " + std::to_string(max_len));
+  const std::size_t length = utf8_length(s);
+  if (length < min_len || length > max_len) {
+    return reject(key, min_len == max_len ? "length must be " + std::to_string(min_len)
+                                          : "length must be from " + std::to_string(min_len) + " to " +
+                                                std::to_string(max_len));
   }
   out.assign(s.data(), s.size());
 }
 
 void ObjectReader::symbol(std::string_view key, std::string& out) {
   string(key, out, 1, 10);
-  if (error_.empty() && !valid_symbol(out)) set_error(key, "must match [A-Z][A-Z0-9.-]{0,9}");
+  if (error_.empty() && !valid_symbol(out)) reject(key, "must match [A-Z][A-Z0-9.-]{0,9}");
 }
 
-void ObjectReader::number(std::string_view key, double& out) {
+void ObjectReader::number(std::string_view key, double& out, const NumberBounds& bounds) {
   const auto* v = field(key);
   if (v == nullptr) return;
   if (v->is_double()) {
@@ -75,46 +129,122 @@ void ObjectReader::number(std::string_view key, double& out) {
   } else if (v->is_uint64()) {
     out = static_cast<double>(v->get_uint64());
   } else {
-    return set_error(key, "must be a number");
+    return reject(key, "must be a number");
   }
-  if (!std::isfinite(out)) set_error(key, "must be finite");
+  if (!std::isfinite(out)) return reject(key, "must be finite");
+  if (!within(bounds, out)) reject(key, bounds_text(bounds, out));
 }
 
 void ObjectReader::integer(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max) {
   const auto* v = field(key);
   if (v == nullptr) return;
+  // 2^63 is exact as a double; JSON Schema counts 5.0 as an integer.
+  constexpr double kTwoPow63 = 9223372036854775808.0;
   if (v->is_int64()) {
     out = v->get_int64();
   } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
     out = static_cast<std::int64_t>(v->get_uint64());
+  } else if (v->is_double() && std::trunc(v->get_double()) == v->get_double() && v->get_double() >= -kTwoPow63 &&
+             v->get_double() < kTwoPow63) {
+    out = static_cast<std::int64_t>(v->get_double());
   } else {
-    return set_error(key, "must be an integer");
+    return reject(key, "must be an integer");
   }
   if (out < min || out > max) {
-    set_error(key, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+    reject(key, max == INT64_MAX ? "must be at least " + std::to_string(min)
+                                 : "must be from " + std::to_string(min) + " to " + std::to_string(max));
   }
 }
 
-void ObjectReader::symbols(std::string_view key, std::vector<std::string>& out, std::size_t max_items) {
+void ObjectReader::timestamp(std::string_view key, EpochMs& out) { integer(key, out, 1, kMaxEpochMs); }
+
+void ObjectReader::boolean(std::string_view key, bool& out) {
   const auto* v = field(key);
   if (v == nullptr) return;
-  if (!v->is_array()) return set_error(key, "must be an array of symbols");
-  const auto& arr = v->get_array();
-  if (arr.size() > max_items) return set_error(key, "has more than " + std::to_string(max_items) + " items");
+  if (!v->is_bool()) return reject(key, "must be a boolean");
+  out = v->get_bool();
+}
+
+void ObjectReader::symbols(std::string_view key, std::vector<std::string>& out, std::size_t max_items) {
+  const auto* arr = array_field(key, max_items);
+  if (arr == nullptr) return;
   out.clear();
-  for (const auto& item : arr) {
+  for (const auto& item : *arr) {
     if (!item.is_string() || !valid_symbol(item.get_string())) {
-      return set_error(key, "items must be symbols matching [A-Z][A-Z0-9.-]{0,9}");
+      return reject(key, "items must be symbols matching [A-Z][A-Z0-9.-]{0,9}");
     }
     out.emplace_back(item.get_string());
   }
+  std::vector<std::string_view> sorted(out.begin(), out.end());
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) reject(key, "items must be unique");
+}
+
+void ObjectReader::object_text(std::string_view key, std::string& out) {
+  const auto* obj = object_field(key);
+  if (obj == nullptr) return;
+  if (!numbers_finite(*obj)) return reject(key, "numbers must be finite");
+  out = boost::json::serialize(*obj);
+}
+
+void ObjectReader::string(std::string_view key, std::optional<std::string>& out, std::size_t min_len,
+                          std::size_t max_len) {
+  or_null(key, out, [&](std::string& v) { string(key, v, min_len, max_len); });
+}
+
+void ObjectReader::symbol(std::string_view key, std::optional<std::string>& out) {
+  or_null(key, out, [&](std::string& v) { symbol(key, v); });
+}
+
+void ObjectReader::number(std::string_view key, std::optional<double>& out, const NumberBounds& bounds) {
+  or_null(key, out, [&](double& v) { number(key, v, bounds); });
+}
+
+const boost::json::object* ObjectReader::object_field(std::string_view key) {
+  const auto* v = field(key);
+  if (v == nullptr) return nullptr;
+  if (!v->is_object()) {
+    reject(key, "must be an object");
+    return nullptr;
+  }
+  return &v->get_object();
+}
+
+const boost::json::array* ObjectReader::array_field(std::string_view key, std::size_t max_items) {
+  const auto* v = field(key);
+  if (v == nullptr) return nullptr;
+  if (!v->is_array()) {
+    reject(key, "must be an array");
+    return nullptr;
+  }
+  if (v->get_array().size() > max_items) {
+    reject(key, "has more than " + std::to_string(max_items) + " items");
+    return nullptr;
+  }
+  return &v->get_array();
+}
+
+std::optional<std::size_t> ObjectReader::one_of(std::string_view key, std::span<const std::string_view> names) {
+  const auto* v = field(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) {
+    const auto it = std::find(names.begin(), names.end(), std::string_view(v->get_string()));
+    if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
+  }
+  std::string what = "must be one of ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) what += ", ";
+    what += names[i];
+  }
+  reject(key, what);
+  return std::nullopt;
 }
 
 Status ObjectReader::finish() {
   if (error_.empty() && seen_.size() != obj_.size()) {
     for (const auto& kv : obj_) {
       if (std::find(seen_.begin(), seen_.end(), std::string_view(kv.key())) == seen_.end()) {
-        set_error(kv.key(), "unknown field (the schema allows no other fields)");
+        reject(kv.key(), "unknown field (the schema allows no other fields)");
         break;
       }
     }

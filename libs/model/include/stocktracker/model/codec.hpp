@@ -1,5 +1,6 @@
 #pragma once
-// One codec per message type: decode = parse + validate against the topic's
+// One codec per message type of the market-data topics (the alerting ones
+// are in alert_codec.hpp): decode = parse + validate against the topic's
 // schema. An error message is "<code>: <detail>" with the codes of
 // schemas/dlq-headers.md (parse, schema, version, oversize) and names the
 // field, e.g. "schema: price: must be greater than 0". Encoding a value
@@ -23,8 +24,14 @@ void encode_to(std::string& out, const PriceTick& tick);
 Result<NewsArticle> decode_news(std::string_view json);
 std::string encode(const NewsArticle& article);
 
+Result<ScoredArticle> decode_scored_news(std::string_view json);
+std::string encode(const ScoredArticle& article);
+
 Result<EconomicIndicator> decode_indicator(std::string_view json);
 std::string encode(const EconomicIndicator& indicator);
+
+Result<Candle> decode_candle(std::string_view json);
+std::string encode(const Candle& candle);
 
 /// Hex id of a news article: the first 16 bytes of FNV-1a-128 would do, but
 /// we use two independent 64-bit FNV-1a passes for a stable 32-hex-char id.
