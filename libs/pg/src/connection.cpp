@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "stocktracker/base/log.hpp"
+
 namespace st::pg {
 namespace {
 
@@ -77,6 +79,16 @@ Result<Connection> Connection::connect(const std::string& url) {
   Connection c;
   c.conn_.reset(PQconnectdb(url.c_str()));
   if (!c.conn_) return fail(Errc::kUnavailable, "postgres: out of memory");
+  // Server notices ("relation ... already exists, skipping") go to the
+  // debug log instead of raw stderr lines.
+  PQsetNoticeProcessor(
+      raw(c.conn_),
+      [](void*, const char* message) {
+        std::string_view m(message);
+        while (!m.empty() && m.back() == '\n') m.remove_suffix(1);
+        log::debug("postgres notice", {{"detail", m}});
+      },
+      nullptr);
   if (PQstatus(raw(c.conn_)) != CONNECTION_OK) {
     // libpq's message never contains the password.
     std::string msg = PQerrorMessage(raw(c.conn_));
