@@ -6,6 +6,7 @@
 
 #include "stocktracker/base/time_format.hpp"
 #include "stocktracker/model/codec.hpp"
+#include "stocktracker/model/market_time.hpp"
 
 namespace st::ingest {
 namespace {
@@ -89,24 +90,6 @@ std::string replace_name(std::string_view tmpl, std::string_view name) {
   return out;
 }
 
-// New York's offset from UTC in ms: US DST runs from the second Sunday of
-// March 02:00 local to the first Sunday of November 02:00 local.
-EpochMs new_york_offset_ms(EpochMs ts) {
-  const std::int64_t day = ts >= 0 ? ts / 86400000 : (ts - 86399999) / 86400000;
-  // Year of `day`.
-  std::int64_t y = 1970 + day / 366;
-  while (days_from_civil(y + 1, 1, 1) <= day) ++y;
-  while (days_from_civil(y, 1, 1) > day) --y;
-  auto nth_sunday = [&](unsigned month, int n) {
-    const std::int64_t first = days_from_civil(y, month, 1);
-    const std::int64_t weekday = ((first + 4) % 7 + 7) % 7;  // 1970-01-01 was a Thursday (4)
-    return first + (7 - weekday) % 7 + 7 * (n - 1);
-  };
-  const EpochMs dst_start = nth_sunday(3, 2) * 86400000 + 7 * 3600000;   // 02:00 EST = 07:00 UTC
-  const EpochMs dst_end = nth_sunday(11, 1) * 86400000 + 6 * 3600000;    // 02:00 EDT = 06:00 UTC
-  return (ts >= dst_start && ts < dst_end) ? -4 * 3600000 : -5 * 3600000;
-}
-
 }  // namespace
 
 const std::vector<SymbolProfile>& known_profiles() { return kProfiles; }
@@ -142,8 +125,7 @@ double Rng::normal() {
 }
 
 double intraday_volume_factor(EpochMs ts) {
-  const EpochMs local = ts + new_york_offset_ms(ts);
-  const EpochMs ms_of_day = ((local % 86400000) + 86400000) % 86400000;
+  const EpochMs ms_of_day = model::new_york_ms_of_day(ts);
   constexpr EpochMs kOpen = (9 * 60 + 30) * 60000LL;
   constexpr EpochMs kClose = 16 * 3600000LL;
   if (ms_of_day < kOpen || ms_of_day >= kClose) return 0.15;  // extended hours trade thinly
