@@ -9,11 +9,13 @@
 
 #include "api_service.hpp"
 #include "ingest_service.hpp"
+#include "notify_service.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/stop.hpp"
 #include "stocktracker/config/settings.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/model/topics.hpp"
+#include "process_service.hpp"
 #include "stocktracker/pg/migrations.hpp"
 #include "store_service.hpp"
 
@@ -88,8 +90,22 @@ st::ingest::IngestOptions ingest_options(const st::config::Settings& s) {
   return o;
 }
 
+st::process::ProcessOptions process_options(const st::config::Settings& s) {
+  st::process::ProcessOptions o;
+  o.bootstrap_servers = s.kafka_bootstrap_servers;
+  o.database_url = s.database_url;
+  return o;
+}
+
 st::store::StoreOptions store_options(const st::config::Settings& s) {
   st::store::StoreOptions o;
+  o.bootstrap_servers = s.kafka_bootstrap_servers;
+  o.database_url = s.database_url;
+  return o;
+}
+
+st::notify::NotifyOptions notify_options(const st::config::Settings& s) {
+  st::notify::NotifyOptions o;
   o.bootstrap_servers = s.kafka_bootstrap_servers;
   o.database_url = s.database_url;
   return o;
@@ -113,6 +129,7 @@ int main(int argc, char** argv) {
   double indicators_every = 60;
   std::size_t batch_size = 20000;
   std::string group = "stocktracker-store";
+  std::string notify_group = "stocktracker-notify";
   bool no_setup = false;
 
   auto* migrate = app.add_subcommand("migrate", "Apply the database migrations that are not applied yet");
@@ -125,6 +142,14 @@ int main(int argc, char** argv) {
 
   auto* ingest = app.add_subcommand("ingest", "Publish market data (built-in simulator) to Kafka");
   ingest->add_option("--count", count, "Stop after this many ticks (0: run until stopped)")->capture_default_str();
+  st::EpochMs start_ts = 0;
+  st::EpochMs step_ms = 100;
+  ingest->add_option("--start-ts", start_ts,
+                     "Simulated event time of the first tick, epoch ms (0: ticks carry the wall clock)")
+      ->check(CLI::NonNegativeNumber);
+  ingest->add_option("--step-ms", step_ms, "With --start-ts: event-time step between ticks (ms)")
+      ->check(CLI::Range(1, 86400000))
+      ->capture_default_str();
   ingest->add_option("--news-every", news_every, "Seconds between simulated headlines (0: none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -139,12 +164,32 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   store->add_option("--group", group, "Kafka consumer group")->capture_default_str();
 
+  auto* process = app.add_subcommand(
+      "process", "Stream processing: 5-minute candles and alert rules, exactly once (Kafka transactions)");
+  std::string instance_id = "0";
+  std::int64_t lateness_s = 60;
+  std::int64_t out_of_order_ms = 2000;
+  process->add_option("--instance-id", instance_id,
+                      "Unique per running instance (the Kafka transactional id derives from it)")
+      ->capture_default_str();
+  process->add_option("--allowed-lateness", lateness_s, "Seconds a window accepts late ticks after it fires")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  process->add_option("--out-of-orderness", out_of_order_ms, "Bounded out-of-orderness of event times (ms)")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
+
+  auto* notify =
+      app.add_subcommand("notify", "Deliver alerts to users: in-app notifications (e-mail, SMS, push: not yet)");
+  notify->add_option("--group", notify_group, "Kafka consumer group")->capture_default_str();
+
   auto* api = app.add_subcommand("api", "Serve the REST API");
 
-  auto* up = app.add_subcommand("up", "Run every service in one process (migrate, topics, ingest, store, api)");
+  auto* up =
+      app.add_subcommand("up", "Run every service in one process (migrate, topics, ingest, store, notify, api)");
   up->add_flag("--no-setup", no_setup, "Skip migrations and topic creation");
 
-  for (auto* cmd : {migrate, topics, ingest, store, api, up}) add_settings(*cmd, raw);
+  for (auto* cmd : {migrate, topics, ingest, store, process, notify, api, up}) add_settings(*cmd, raw);
 
   try {
     app.parse(argc, argv);
@@ -173,6 +218,8 @@ int main(int argc, char** argv) {
     o.count = count;
     o.news_every_s = news_every;
     o.indicators_every_s = indicators_every;
+    o.start_ts = start_ts;
+    o.step_ms = step_ms;
     auto r = st::ingest::run_ingest(o, stop);
     return report(r ? st::Status{} : std::unexpected(r.error()), "ingest");
   }
@@ -184,6 +231,23 @@ int main(int argc, char** argv) {
     o.group_id = group;
     auto r = st::store::run_store(o, stop);
     return report(r ? st::Status{} : std::unexpected(r.error()), "store");
+  }
+  if (*process) {
+    st::log::set_thread_service("process");
+    const auto s = settings_or_exit(raw, Need::kDatabase | Need::kKafka);
+    auto o = process_options(s);
+    o.instance_id = instance_id;
+    o.windows = {.out_of_orderness_ms = out_of_order_ms, .allowed_lateness_ms = lateness_s * 1000};
+    auto r = st::process::run_process(o, stop);
+    return report(r ? st::Status{} : std::unexpected(r.error()), "process");
+  }
+  if (*notify) {
+    st::log::set_thread_service("notify");
+    const auto s = settings_or_exit(raw, Need::kDatabase | Need::kKafka);
+    auto o = notify_options(s);
+    o.group_id = notify_group;
+    auto r = st::notify::run_notify(o, stop);
+    return report(r ? st::Status{} : std::unexpected(r.error()), "notify");
   }
   if (*api) {
     st::log::set_thread_service("api");
@@ -213,6 +277,14 @@ int main(int argc, char** argv) {
   std::vector<std::jthread> threads;
   threads.push_back(guard("store", [&s](std::stop_token t) -> st::Status {
     auto r = st::store::run_store(store_options(s), t);
+    return r ? st::Status{} : std::unexpected(r.error());
+  }));
+  threads.push_back(guard("notify", [&s](std::stop_token t) -> st::Status {
+    auto r = st::notify::run_notify(notify_options(s), t);
+    return r ? st::Status{} : std::unexpected(r.error());
+  }));
+  threads.push_back(guard("process", [&s](std::stop_token t) -> st::Status {
+    auto r = st::process::run_process(process_options(s), t);
     return r ? st::Status{} : std::unexpected(r.error());
   }));
   threads.push_back(guard("ingest", [&s](std::stop_token t) -> st::Status {

@@ -38,9 +38,12 @@ Result<IngestReport> run_ingest(const IngestOptions& options, std::stop_token st
     const double elapsed = std::chrono::duration<double>(now - start).count();
     auto due = static_cast<std::uint64_t>(elapsed * options.rate) + 1;
     if (options.count != 0) due = std::min(due, options.count);
-    const EpochMs ts = SystemClock::instance().now_ms();
+    const EpochMs now_ms = SystemClock::instance().now_ms();
     // At most 10,000 per round so stop requests and news stay responsive.
     for (std::uint64_t n = 0; report.ticks < due && n < 10000; ++n) {
+      const EpochMs ts = options.start_ts != 0
+                             ? options.start_ts + static_cast<EpochMs>(report.ticks) * options.step_ms
+                             : now_ms;
       const model::PriceTick tick = sim.next_tick(ts);
       buffer.clear();
       model::encode_to(buffer, tick);
@@ -50,7 +53,7 @@ Result<IngestReport> run_ingest(const IngestOptions& options, std::stop_token st
       ++report.ticks;
     }
     if (options.news_every_s > 0 && now >= next_news) {
-      const auto article = sim.next_news(ts);
+      const auto article = sim.next_news(now_ms);
       if (auto st = (*producer)->produce(model::topic::kNewsArticles, article.id, model::encode(article)); !st) {
         return std::unexpected(st.error());
       }
@@ -59,7 +62,7 @@ Result<IngestReport> run_ingest(const IngestOptions& options, std::stop_token st
           std::chrono::duration<double>(options.news_every_s));
     }
     if (options.indicators_every_s > 0 && now >= next_indicator) {
-      const auto release = sim.next_indicator(ts);
+      const auto release = sim.next_indicator(now_ms);
       if (auto st = (*producer)->produce(model::topic::kEconomicIndicators, release.id, model::encode(release));
           !st) {
         return std::unexpected(st.error());

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "stocktracker/base/clock.hpp"
 #include "stocktracker/base/error.hpp"
 
 namespace st::ingest {
@@ -20,6 +21,10 @@ struct IngestOptions {
   std::uint64_t count = 0;           // 0: run until stopped
   double news_every_s = 10;          // 0: no news
   double indicators_every_s = 60;    // 0: no indicator releases
+  /// Simulated event time: the i-th tick gets start_ts + i * step_ms
+  /// (a replay faster or slower than the wall clock). 0: the wall clock.
+  EpochMs start_ts = 0;
+  EpochMs step_ms = 100;
 };
 
 struct IngestReport {

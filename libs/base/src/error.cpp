@@ -16,6 +16,8 @@ const char* to_string(Errc code) noexcept {
       return "timeout";
     case Errc::kFenced:
       return "fenced";
+    case Errc::kAborted:
+      return "aborted";
     case Errc::kInternal:
       return "internal";
   }

@@ -132,6 +132,7 @@ std::optional<Error> Message::error() const {
   if (raw(msg_)->err == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
   return to_error(raw(msg_)->err, "consume");
 }
+bool Message::is_partition_eof() const { return raw(msg_)->err == RD_KAFKA_RESP_ERR__PARTITION_EOF; }
 std::string_view Message::topic() const { return rd_kafka_topic_name(raw(msg_)->rkt); }
 std::int32_t Message::partition() const { return raw(msg_)->partition; }
 std::int64_t Message::offset() const { return raw(msg_)->offset; }
@@ -204,8 +205,12 @@ Producer::~Producer() {
   if (impl_ && impl_->rk) rd_kafka_flush(impl_->rk.get(), 10000);
 }
 
-Status Producer::produce(std::string_view topic, std::string_view key, std::string_view value,
-                         const std::vector<Header>& headers) {
+namespace {
+
+// Produces one message, serving delivery reports while the local queue is
+// full. Headers pass to librdkafka only on success.
+rd_kafka_resp_err_t produce_raw(rd_kafka_t* rk, const std::string& topic, std::int32_t partition,
+                                std::string_view key, std::string_view value, const std::vector<Header>& headers) {
   for (;;) {
     rd_kafka_headers_t* hdrs = nullptr;
     if (!headers.empty()) {
@@ -215,20 +220,31 @@ Status Producer::produce(std::string_view topic, std::string_view key, std::stri
                             static_cast<ssize_t>(v.size()));
       }
     }
-    const std::string topic_name(topic);
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        impl_->rk.get(), RD_KAFKA_V_TOPIC(topic_name.c_str()),
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
         RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
-    if (hdrs != nullptr) rd_kafka_headers_destroy(hdrs);  // ownership passes only on success
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      rd_kafka_poll(impl_->rk.get(), 50);
-      continue;
-    }
-    return std::unexpected(to_error(err, "produce to " + topic_name));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return err;
+    if (hdrs != nullptr) rd_kafka_headers_destroy(hdrs);
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return err;
+    rd_kafka_poll(rk, 50);
   }
+}
+
+}  // namespace
+
+Status Producer::produce(std::string_view topic, std::string_view key, std::string_view value,
+                         const std::vector<Header>& headers) {
+  return produce_to(topic, RD_KAFKA_PARTITION_UA, key, value, headers);
+}
+
+Status Producer::produce_to(std::string_view topic, std::int32_t partition, std::string_view key,
+                            std::string_view value, const std::vector<Header>& headers) {
+  const std::string topic_name(topic);
+  const rd_kafka_resp_err_t err = produce_raw(impl_->rk.get(), topic_name, partition, key, value, headers);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "produce to " + topic_name));
+  return {};
 }
 
 Status Producer::flush(std::chrono::milliseconds timeout) {
@@ -244,13 +260,115 @@ void Producer::poll() { rd_kafka_poll(impl_->rk.get(), 0); }
 std::uint64_t Producer::delivered() const { return impl_->delivered.load(); }
 std::uint64_t Producer::failed() const { return impl_->failed.load(); }
 
-// ---------------------------------------------------------------- Consumer
-
 struct Consumer::Impl {
   KafkaHandle rk;
   RebalanceHooks hooks;
   bool closed = false;
 };
+
+// ---------------------------------------------------------------- TransactionalProducer
+
+struct TransactionalProducer::Impl {
+  KafkaHandle rk;
+  std::atomic<std::uint64_t> failed{0};
+};
+
+namespace {
+
+/// Translates a transactional API error by librdkafka's documented classes.
+Status txn_status(rd_kafka_error_t* error, std::string_view what) {
+  if (error == nullptr) return {};
+  std::string msg = std::string(what) + ": " + rd_kafka_error_string(error);
+  Errc code = Errc::kInternal;
+  if (rd_kafka_error_is_fatal(error)) {
+    code = Errc::kFenced;  // fenced by a newer instance, or another fatal error: stop
+  } else if (rd_kafka_error_txn_requires_abort(error)) {
+    code = Errc::kAborted;
+  } else if (rd_kafka_error_is_retriable(error)) {
+    code = Errc::kTimeout;
+  }
+  rd_kafka_error_destroy(error);
+  return fail(code, std::move(msg));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TransactionalProducer>> TransactionalProducer::create(const std::string& bootstrap,
+                                                                             const std::string& transactional_id,
+                                                                             const Properties& extra) {
+  Properties props = {{"transactional.id", transactional_id},
+                      {"enable.idempotence", "true"},
+                      {"acks", "all"},
+                      {"linger.ms", "2"},
+                      {"batch.num.messages", "10000"},
+                      {"queue.buffering.max.messages", "1000000"},
+                      {"compression.type", "lz4"},
+                      {"transaction.timeout.ms", "30000"}};
+  for (const auto& [k, v] : extra) props[k] = v;
+  auto conf = make_conf(bootstrap, props);
+  if (!conf) return std::unexpected(conf.error());
+  std::unique_ptr<TransactionalProducer> p(new TransactionalProducer());
+  p->impl_ = std::make_unique<Impl>();
+  rd_kafka_conf_set_opaque(*conf, p->impl_.get());
+  rd_kafka_conf_set_log_cb(*conf, log_cb);
+  rd_kafka_conf_set_dr_msg_cb(*conf, [](rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+    if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      static_cast<Impl*>(opaque)->failed.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  char errstr[512];
+  p->impl_->rk.reset(rd_kafka_new(RD_KAFKA_PRODUCER, *conf, errstr, sizeof errstr));
+  if (!p->impl_->rk) {
+    rd_kafka_conf_destroy(*conf);
+    return fail(Errc::kInvalidInput, std::string("kafka transactional producer: ") + errstr);
+  }
+  return p;
+}
+
+TransactionalProducer::~TransactionalProducer() = default;
+
+Status TransactionalProducer::init(std::chrono::milliseconds timeout) {
+  return txn_status(rd_kafka_init_transactions(impl_->rk.get(), static_cast<int>(timeout.count())),
+                    "init transactions");
+}
+
+Status TransactionalProducer::begin() {
+  return txn_status(rd_kafka_begin_transaction(impl_->rk.get()), "begin transaction");
+}
+
+Status TransactionalProducer::produce(std::string_view topic, std::int32_t partition, std::string_view key,
+                                      std::string_view value, const std::vector<Header>& headers) {
+  const std::string topic_name(topic);
+  const rd_kafka_resp_err_t err = produce_raw(impl_->rk.get(), topic_name, partition, key, value, headers);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  // A produce error inside a transaction poisons it: the batch is redone.
+  Error e = to_error(err, "produce to " + topic_name);
+  if (e.code != Errc::kFenced) e.code = Errc::kAborted;
+  return std::unexpected(std::move(e));
+}
+
+Status TransactionalProducer::send_offsets(const std::vector<TopicPartition>& offsets, Consumer& consumer,
+                                           std::chrono::milliseconds timeout) {
+  if (offsets.empty()) return {};
+  auto list = to_list(offsets);
+  rd_kafka_consumer_group_metadata_t* meta = rd_kafka_consumer_group_metadata(consumer.impl_->rk.get());
+  rd_kafka_error_t* error =
+      rd_kafka_send_offsets_to_transaction(impl_->rk.get(), list.get(), meta, static_cast<int>(timeout.count()));
+  rd_kafka_consumer_group_metadata_destroy(meta);
+  return txn_status(error, "send offsets to transaction");
+}
+
+Status TransactionalProducer::commit(std::chrono::milliseconds timeout) {
+  return txn_status(rd_kafka_commit_transaction(impl_->rk.get(), static_cast<int>(timeout.count())),
+                    "commit transaction");
+}
+
+Status TransactionalProducer::abort(std::chrono::milliseconds timeout) {
+  return txn_status(rd_kafka_abort_transaction(impl_->rk.get(), static_cast<int>(timeout.count())),
+                    "abort transaction");
+}
+
+// ---------------------------------------------------------------- Consumer
 
 namespace {
 void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
@@ -315,6 +433,20 @@ Status Consumer::subscribe(const std::vector<std::string>& topics) {
   const rd_kafka_resp_err_t err = rd_kafka_subscribe(impl_->rk.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "subscribe"));
   return {};
+}
+
+Status Consumer::assign(const std::vector<TopicPartition>& partitions) {
+  auto list = to_list(partitions);
+  const rd_kafka_resp_err_t err = rd_kafka_assign(impl_->rk.get(), list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "assign"));
+  return {};
+}
+
+Result<std::vector<TopicPartition>> Consumer::positions(const std::vector<TopicPartition>& partitions) {
+  auto list = to_list(partitions);
+  const rd_kafka_resp_err_t err = rd_kafka_position(impl_->rk.get(), list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "position"));
+  return to_vector(list.get());
 }
 
 std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::milliseconds timeout) {

@@ -16,8 +16,10 @@ std::vector<TopicSpec> all_topics(int data_partitions) {
       {std::string(topic::kStockAlerts), p, false, -1},
       {std::string(topic::kNotifications), p, false, kWeek},
   };
-  const std::size_t n = topics.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  const std::size_t with_dlq = topics.size();
+  topics.push_back({std::string(topic::kStockPricesLate), p, false, kWeek});
+  topics.push_back({std::string(topic::kProcessChangelog), p, true, -1});
+  for (std::size_t i = 0; i < with_dlq; ++i) {
     topics.push_back({dlq_topic(topics[i].name), 1, false, -1});
   }
   return topics;

@@ -16,6 +16,7 @@ enum class Errc {
   kUnavailable,  // a server is down or unreachable: retry later
   kTimeout,
   kFenced,  // another instance owns this work now: stop writing
+  kAborted,  // a transaction was aborted: redo the work from the last commit
   kInternal,
 };
 
@@ -32,6 +33,7 @@ struct Error {
       case Errc::kNotFound:
       case Errc::kConflict:
       case Errc::kFenced:
+      case Errc::kAborted:
       case Errc::kInternal:
         return false;
     }

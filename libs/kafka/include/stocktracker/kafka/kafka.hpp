@@ -39,6 +39,9 @@ class Message {
 
   /// Empty when the message is a real record; otherwise the consumer error.
   [[nodiscard]] std::optional<Error> error() const;
+  /// True for the event that says a partition has no more messages for now
+  /// (only with enable.partition.eof=true).
+  [[nodiscard]] bool is_partition_eof() const;
   [[nodiscard]] std::string_view topic() const;
   [[nodiscard]] std::int32_t partition() const;
   [[nodiscard]] std::int64_t offset() const;
@@ -69,6 +72,9 @@ class Producer {
   /// queue is full. Fails only on a permanent error.
   Status produce(std::string_view topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers = {});
+  /// The same, to an explicit partition.
+  Status produce_to(std::string_view topic, std::int32_t partition, std::string_view key, std::string_view value,
+                    const std::vector<Header>& headers = {});
   /// Waits until every queued message is acknowledged or failed.
   Status flush(std::chrono::milliseconds timeout);
   /// Serves delivery reports without blocking.
@@ -92,6 +98,41 @@ struct RebalanceHooks {
 
 /// A group consumer (auto commit off, read_committed, earliest reset).
 /// Not thread-safe: one thread polls it.
+class Consumer;
+
+/// A transactional producer (exactly-once consume-transform-produce).
+/// Errors follow librdkafka's transactional contract: kUnavailable/kTimeout
+/// = retry the same call; kAborted = abort_transaction() and redo the work
+/// since the last commit; kFenced = another instance took over (or a fatal
+/// error): stop writing and exit.
+class TransactionalProducer {
+ public:
+  static Result<std::unique_ptr<TransactionalProducer>> create(const std::string& bootstrap,
+                                                               const std::string& transactional_id,
+                                                               const Properties& extra = {});
+  ~TransactionalProducer();
+  TransactionalProducer(const TransactionalProducer&) = delete;
+  TransactionalProducer& operator=(const TransactionalProducer&) = delete;
+
+  /// Fences older instances with the same transactional id and aborts
+  /// their open transaction.
+  Status init(std::chrono::milliseconds timeout);
+  Status begin();
+  Status produce(std::string_view topic, std::int32_t partition, std::string_view key, std::string_view value,
+                 const std::vector<Header>& headers = {});
+  /// Adds the consumer's next offsets to the transaction (KIP-447: the
+  /// group generation fences a consumer that lost its partitions).
+  Status send_offsets(const std::vector<TopicPartition>& offsets, Consumer& consumer,
+                      std::chrono::milliseconds timeout);
+  Status commit(std::chrono::milliseconds timeout);
+  Status abort(std::chrono::milliseconds timeout);
+
+ private:
+  TransactionalProducer() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class Consumer {
  public:
   static Result<std::unique_ptr<Consumer>> create(const std::string& bootstrap, const std::string& group_id,
@@ -101,6 +142,11 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   Status subscribe(const std::vector<std::string>& topics);
+  /// Reads the given partitions from the given offsets, outside any group
+  /// (state restore, tables).
+  Status assign(const std::vector<TopicPartition>& partitions);
+  /// The offset of the next message to read, per assigned partition.
+  Result<std::vector<TopicPartition>> positions(const std::vector<TopicPartition>& partitions);
   /// Up to `max` messages, waiting at most `timeout` for the first.
   std::vector<Message> poll_batch(std::size_t max, std::chrono::milliseconds timeout);
   /// Commits the given next-offsets to the group (for monitoring lag; the
@@ -110,6 +156,7 @@ class Consumer {
   void close();
 
  private:
+  friend class TransactionalProducer;
   Consumer() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;

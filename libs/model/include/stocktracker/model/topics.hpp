@@ -17,6 +17,10 @@ inline constexpr std::string_view kPriceCandles5m = "price-candles-5m";
 inline constexpr std::string_view kNewsScored = "news-scored";
 inline constexpr std::string_view kStockAlerts = "stock-alerts";
 inline constexpr std::string_view kNotifications = "notifications";
+/// process: ticks later than the allowed lateness (side output).
+inline constexpr std::string_view kStockPricesLate = "stock-prices.late";
+/// process: its keyed state, compacted, partitioned like stock-prices.
+inline constexpr std::string_view kProcessChangelog = "process-changelog";
 }  // namespace topic
 
 struct TopicSpec {

@@ -1,0 +1,244 @@
+#include "process_service.hpp"
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "processor.hpp"
+#include "stocktracker/base/log.hpp"
+#include "stocktracker/base/stop.hpp"
+#include "stocktracker/kafka/kafka.hpp"
+#include "stocktracker/model/alert_codec.hpp"
+#include "stocktracker/model/topics.hpp"
+#include "stocktracker/pg/connection.hpp"
+
+namespace st::process {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr std::int64_t kOffsetBeginning = -2;  // RD_KAFKA_OFFSET_BEGINNING
+
+/// Reads `partitions` from the beginning to their current end (partition
+/// EOF), calling `apply` for every record.
+Status read_to_end(const std::string& bootstrap, const std::string& group,
+                   const std::vector<kafka::TopicPartition>& partitions,
+                   const std::function<Status(const kafka::Message&)>& apply) {
+  if (partitions.empty()) return {};
+  auto reader = kafka::Consumer::create(bootstrap, group, {}, {{"enable.partition.eof", "true"}});
+  if (!reader) return std::unexpected(reader.error());
+  std::vector<kafka::TopicPartition> from_start = partitions;
+  for (auto& tp : from_start) tp.offset = kOffsetBeginning;
+  if (auto st = (*reader)->assign(from_start); !st) return st;
+  std::size_t at_end = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (at_end < partitions.size()) {
+    if (std::chrono::steady_clock::now() > deadline) return fail(Errc::kTimeout, "restore did not reach the end");
+    for (auto& m : (*reader)->poll_batch(10000, 200ms)) {
+      if (m.is_partition_eof()) {
+        ++at_end;
+      } else if (auto err = m.error()) {
+        log::warn("restore read error", {{"error", err->message}});
+      } else if (auto st = apply(m); !st) {
+        return st;
+      }
+    }
+  }
+  (*reader)->close();
+  return {};
+}
+
+std::unordered_map<std::string, CompanyInfo> load_companies(const std::string& url) {
+  std::unordered_map<std::string, CompanyInfo> out;
+  if (url.empty()) return out;
+  auto conn = pg::Connection::connect(url);
+  if (!conn) {
+    log::warn("companies not loaded; alerts will lack names", {{"error", conn.error().message}});
+    return out;
+  }
+  auto rows = conn->exec("SELECT symbol, name, coalesce(sector, '') FROM companies");
+  if (!rows) return out;
+  for (int i = 0; i < rows->size(); ++i) {
+    out[std::string(rows->get(i, 0))] = {std::string(rows->get(i, 1)), std::string(rows->get(i, 2))};
+  }
+  return out;
+}
+
+/// The user-preferences topic read as a table, kept current by polling.
+class PreferencesTable {
+ public:
+  static Result<PreferencesTable> open(const ProcessOptions& o, Processor& processor) {
+    auto admin = kafka::Admin::create(o.bootstrap_servers);
+    if (!admin) return std::unexpected(admin.error());
+    auto parts = (*admin)->end_offsets(std::string(model::topic::kUserPreferences), 10s);
+    if (!parts) return std::unexpected(parts.error());
+    PreferencesTable t;
+    auto apply = [&processor](const kafka::Message& m) -> Status {
+      apply_record(m, processor);
+      return {};
+    };
+    // Bootstrap: the whole table before the first tick.
+    if (auto st = read_to_end(o.bootstrap_servers, o.group_id + "-preferences", *parts, apply); !st) {
+      return std::unexpected(st.error());
+    }
+    auto follower = kafka::Consumer::create(o.bootstrap_servers, o.group_id + "-preferences", {});
+    if (!follower) return std::unexpected(follower.error());
+    // Follow from the end positions reached (HW) onwards.
+    if (auto st = (*follower)->assign(*parts); !st) return std::unexpected(st.error());
+    t.follower_ = std::move(*follower);
+    return t;
+  }
+
+  void poll(Processor& processor) {
+    for (auto& m : follower_->poll_batch(1000, 0ms)) {
+      if (!m.error()) apply_record(m, processor);
+    }
+  }
+
+ private:
+  static void apply_record(const kafka::Message& m, Processor& processor) {
+    if (m.payload().empty()) {  // a tombstone: the user was deleted
+      model::UserPreferences gone;
+      std::int64_t id = 0;
+      std::from_chars(m.key().data(), m.key().data() + m.key().size(), id);
+      gone.user_id = UserId(id);
+      gone.deleted = true;
+      processor.set_preferences(gone);
+      return;
+    }
+    auto prefs = model::decode_preferences(m.payload());
+    if (!prefs) {
+      log::warn("user-preferences record ignored", {{"reason", prefs.error().message}, {"offset", m.offset()}});
+      return;
+    }
+    processor.set_preferences(*prefs);
+  }
+  std::unique_ptr<kafka::Consumer> follower_;
+};
+
+}  // namespace
+
+Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop) {
+  auto producer = kafka::TransactionalProducer::create(o.bootstrap_servers, "stocktracker-process-" + o.instance_id);
+  if (!producer) return std::unexpected(producer.error());
+  // Fences an earlier incarnation with the same id and aborts its open
+  // transaction, so nothing it wrote after this point becomes visible.
+  if (auto st = (*producer)->init(60s); !st) return std::unexpected(st.error());
+
+  Processor processor(o.windows);
+  processor.set_companies(load_companies(o.database_url));
+  auto prefs = PreferencesTable::open(o, processor);
+  if (!prefs) return std::unexpected(prefs.error());
+
+  const std::string changelog(model::topic::kProcessChangelog);
+  const std::string input(model::topic::kStockPrices);
+  ProcessReport report;
+  std::uint64_t generation = 0;
+  Status restore_status;
+
+  while (!stop.stop_requested()) {
+    kafka::RebalanceHooks hooks{
+        [&](const std::vector<kafka::TopicPartition>& tps) {
+          ++generation;
+          std::vector<kafka::TopicPartition> logs;
+          for (const auto& tp : tps) {
+            processor.assign(tp.partition);
+            logs.push_back({changelog, tp.partition, kOffsetBeginning});
+          }
+          // Restore each partition's state: the latest record per key.
+          std::map<std::pair<std::int32_t, std::string>, std::string> latest;
+          restore_status = read_to_end(o.bootstrap_servers, o.group_id + "-restore", logs,
+                                       [&](const kafka::Message& m) -> Status {
+                                         latest[{m.partition(), std::string(m.key())}] = std::string(m.payload());
+                                         return {};
+                                       });
+          for (const auto& [key, value] : latest) {
+            if (!restore_status) break;
+            restore_status = processor.restore(key.first, key.second, value);
+          }
+          log::info("state restored", {{"partitions", static_cast<std::int64_t>(tps.size())},
+                                       {"records", static_cast<std::int64_t>(latest.size())}});
+          return tps;  // start from the offsets committed by the transactions
+        },
+        [&](const std::vector<kafka::TopicPartition>& tps) {
+          ++generation;
+          for (const auto& tp : tps) processor.revoke(tp.partition);
+        },
+    };
+    auto consumer = kafka::Consumer::create(o.bootstrap_servers, o.group_id, hooks);
+    if (!consumer) return std::unexpected(consumer.error());
+    if (auto st = (*consumer)->subscribe({input}); !st) return std::unexpected(st.error());
+
+    bool rejoin = false;
+    while (!stop.stop_requested() && !rejoin) {
+      prefs->poll(processor);
+      // Collect a batch one poll at a time: records fetched before a
+      // rebalance belong to the old assignment and are dropped (they are
+      // fetched again from the committed offsets).
+      std::vector<kafka::Message> batch;
+      const auto until = std::chrono::steady_clock::now() + o.batch_wait;
+      while (batch.size() < o.batch_size && std::chrono::steady_clock::now() < until) {
+        const std::uint64_t before = generation;
+        auto got = (*consumer)->poll_batch(o.batch_size - batch.size(), batch.empty() ? o.batch_wait : 0ms);
+        if (generation != before) batch.clear();
+        if (got.empty() && !batch.empty()) break;
+        for (auto& m : got) batch.push_back(std::move(m));
+      }
+      if (!restore_status) return std::unexpected(restore_status.error());
+      if (batch.empty()) continue;
+
+      std::vector<OutRecord> out;
+      std::map<std::int32_t, std::int64_t> next;
+      for (const auto& m : batch) {
+        if (m.error()) continue;
+        if (!processor.owns(m.partition())) continue;
+        processor.on_tick_record(m.partition(), m.offset(), m.key(), m.payload(), out);
+        next[m.partition()] = m.offset() + 1;
+      }
+      processor.flush_changelog(changelog, out);
+      if (next.empty()) continue;
+
+      Status st = (*producer)->begin();
+      for (const auto& r : out) {
+        if (!st) break;
+        std::vector<kafka::Header> headers(r.headers.begin(), r.headers.end());
+        st = (*producer)->produce(r.topic, r.partition, r.key, r.value, headers);
+      }
+      std::vector<kafka::TopicPartition> offsets;
+      for (const auto& [p, off] : next) offsets.push_back({input, p, off});
+      if (st) st = (*producer)->send_offsets(offsets, **consumer, 30s);
+      if (st) {
+        st = (*producer)->commit(60s);
+        while (!st && st.error().code == Errc::kTimeout) st = (*producer)->commit(60s);  // retriable: try again
+      }
+      if (st) {
+        ++report.transactions;
+        continue;
+      }
+      log::warn("transaction failed", {{"error", st.error().message}, {"code", to_string(st.error().code)}});
+      if (st.error().code == Errc::kFenced) {
+        (*consumer)->close();
+        return std::unexpected(st.error());  // another instance owns our work: write nothing more
+      }
+      // Abortable: drop the transaction and the in-memory state it touched,
+      // then rejoin; the state comes back from the changelog and the input
+      // from the committed offsets.
+      if (auto ab = (*producer)->abort(60s); !ab && ab.error().code == Errc::kFenced) {
+        (*consumer)->close();
+        return std::unexpected(ab.error());
+      }
+      rejoin = true;
+    }
+    (*consumer)->close();
+  }
+  report.processed = processor.stats();
+  const auto& s = report.processed;
+  log::info("process stopped", {{"ticks", static_cast<std::int64_t>(s.ticks)},
+                                {"candles", static_cast<std::int64_t>(s.candles)},
+                                {"alerts", static_cast<std::int64_t>(s.alerts)},
+                                {"late", static_cast<std::int64_t>(s.late)},
+                                {"transactions", static_cast<std::int64_t>(report.transactions)}});
+  return report;
+}
+
+}  // namespace st::process
