@@ -132,6 +132,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
 
   const std::string changelog(model::topic::kProcessChangelog);
   const std::string input(model::topic::kStockPrices);
+  const std::string news(model::topic::kNewsArticles);
   ProcessReport report;
   std::uint64_t generation = 0;
   Status restore_status;
@@ -142,6 +143,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
           ++generation;
           std::vector<kafka::TopicPartition> logs;
           for (const auto& tp : tps) {
+            if (tp.topic != input) continue;  // news is stateless
             processor.assign(tp.partition);
             logs.push_back({changelog, tp.partition, kOffsetBeginning});
           }
@@ -162,12 +164,14 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
         },
         [&](const std::vector<kafka::TopicPartition>& tps) {
           ++generation;
-          for (const auto& tp : tps) processor.revoke(tp.partition);
+          for (const auto& tp : tps) {
+            if (tp.topic == input) processor.revoke(tp.partition);
+          }
         },
     };
     auto consumer = kafka::Consumer::create(o.bootstrap_servers, o.group_id, hooks);
     if (!consumer) return std::unexpected(consumer.error());
-    if (auto st = (*consumer)->subscribe({input}); !st) return std::unexpected(st.error());
+    if (auto st = (*consumer)->subscribe({input, news}); !st) return std::unexpected(st.error());
 
     bool rejoin = false;
     while (!stop.stop_requested() && !rejoin) {
@@ -188,12 +192,17 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
       if (batch.empty()) continue;
 
       std::vector<OutRecord> out;
-      std::map<std::int32_t, std::int64_t> next;
+      std::map<std::pair<std::string, std::int32_t>, std::int64_t> next;
       for (const auto& m : batch) {
         if (m.error()) continue;
-        if (!processor.owns(m.partition())) continue;
-        processor.on_tick_record(m.partition(), m.offset(), m.key(), m.payload(), out);
-        next[m.partition()] = m.offset() + 1;
+        if (m.topic() == news) {
+          processor.on_news_record(m.partition(), m.offset(), m.key(), m.payload(), out);
+        } else if (processor.owns(m.partition())) {
+          processor.on_tick_record(m.partition(), m.offset(), m.key(), m.payload(), out);
+        } else {
+          continue;
+        }
+        next[{std::string(m.topic()), m.partition()}] = m.offset() + 1;
       }
       processor.flush_changelog(changelog, out);
       if (next.empty()) continue;
@@ -205,7 +214,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
         st = (*producer)->produce(r.topic, r.partition, r.key, r.value, headers);
       }
       std::vector<kafka::TopicPartition> offsets;
-      for (const auto& [p, off] : next) offsets.push_back({input, p, off});
+      for (const auto& [tp, off] : next) offsets.push_back({tp.first, tp.second, off});
       if (st) st = (*producer)->send_offsets(offsets, **consumer, 30s);
       if (st) {
         st = (*producer)->commit(60s);

@@ -1,9 +1,10 @@
 #pragma once
 // `stocktracker process`: the stream processor (DESIGN.md §5) as a Kafka
 // consume-transform-produce loop with exactly-once semantics. Each batch of
-// stock-prices records is processed in one Kafka transaction holding its
-// outputs (price-candles-5m, stock-alerts, stock-prices.late, DLQ), the
-// changelog of the state it changed and the consumed offsets. Instances in
+// stock-prices and news-articles records is processed in one Kafka
+// transaction holding its outputs (price-candles-5m, stock-alerts,
+// stock-prices.late, news-scored, DLQs), the changelog of the state it
+// changed and the consumed offsets. Instances in
 // the same consumer group share the partitions; the state of a partition
 // moves with it through the changelog.
 #include <chrono>

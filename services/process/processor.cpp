@@ -1,9 +1,12 @@
 #include "processor.hpp"
 
+#include <algorithm>
+
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "sentiment.hpp"
 #include "stocktracker/model/alert_codec.hpp"
 #include "stocktracker/model/codec.hpp"
 #include "stocktracker/model/topics.hpp"
@@ -153,12 +156,7 @@ void Processor::on_tick_record(std::int32_t partition, std::int64_t offset, std:
   auto tick = model::decode_tick(payload);
   if (!tick) {
     ++stats_.dead_letters;
-    out.push_back({model::dlq_topic(model::topic::kStockPrices), -1, std::string(key), std::string(payload),
-                   {{"dlq.reason", tick.error().message},
-                    {"dlq.source.topic", std::string(model::topic::kStockPrices)},
-                    {"dlq.source.partition", std::to_string(partition)},
-                    {"dlq.source.offset", std::to_string(offset)},
-                    {"dlq.service", "process"}}});
+    out.push_back(dead_letter(model::topic::kStockPrices, partition, offset, key, payload, tick.error().message));
     return;
   }
   ++stats_.ticks;
@@ -181,10 +179,36 @@ void Processor::on_tick_record(std::int32_t partition, std::int64_t offset, std:
   p.touched.insert(tick->symbol);
 }
 
+OutRecord dead_letter(std::string_view topic, std::int32_t partition, std::int64_t offset, std::string_view key,
+                      std::string_view payload, const std::string& reason) {
+  return {model::dlq_topic(topic), -1, std::string(key), std::string(payload),
+          {{"dlq.reason", reason},
+           {"dlq.source.topic", std::string(topic)},
+           {"dlq.source.partition", std::to_string(partition)},
+           {"dlq.source.offset", std::to_string(offset)},
+           {"dlq.service", "process"}}};
+}
+
+void Processor::on_news_record(std::int32_t partition, std::int64_t offset, std::string_view key,
+                               std::string_view payload, std::vector<OutRecord>& out) {
+  auto article = model::decode_news(payload);
+  if (!article) {
+    ++stats_.dead_letters;
+    out.push_back(dead_letter(model::topic::kNewsArticles, partition, offset, key, payload, article.error().message));
+    return;
+  }
+  const Sentiment s = score_text(article->title, article->summary);
+  model::ScoredArticle scored{std::move(*article), s.score, s.label};
+  ++stats_.news;
+  out.push_back({std::string(model::topic::kNewsScored), -1, scored.article.id, model::encode(scored), {}});
+}
+
 void Processor::flush_changelog(const std::string& changelog_topic, std::vector<OutRecord>& out) {
   for (auto& [partition, p] : partitions_) {
     if (p->touched.empty()) continue;
-    for (const auto& symbol : p->touched) {
+    std::vector<std::string> symbols(p->touched.begin(), p->touched.end());
+    std::sort(symbols.begin(), symbols.end());  // a reproducible changelog order
+    for (const auto& symbol : symbols) {
       out.push_back({changelog_topic, partition, "s:" + symbol,
                      encode_symbol_state(p->windows.windows_of(symbol), p->rules.state_of(symbol)), {}});
     }

@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "candles.hpp"
@@ -40,6 +41,7 @@ struct ProcessorStats {
   std::uint64_t alerts = 0;
   std::uint64_t late = 0;
   std::uint64_t dead_letters = 0;
+  std::uint64_t news = 0;
 };
 
 class Processor {
@@ -62,6 +64,11 @@ class Processor {
   void on_tick_record(std::int32_t partition, std::int64_t offset, std::string_view key, std::string_view payload,
                       std::vector<OutRecord>& out);
 
+  /// A news-articles record: scores it (stateless) and appends the
+  /// news-scored record, or a dead letter.
+  void on_news_record(std::int32_t partition, std::int64_t offset, std::string_view key, std::string_view payload,
+                      std::vector<OutRecord>& out);
+
   /// Changelog records for everything changed since the last call.
   void flush_changelog(const std::string& changelog_topic, std::vector<OutRecord>& out);
 
@@ -72,7 +79,7 @@ class Processor {
   struct PartitionState {
     CandleWindows windows;
     RuleEngine rules;
-    std::set<std::string> touched;
+    std::unordered_set<std::string> touched;
     explicit PartitionState(WindowConfig c) : windows(c) {}
   };
   void rebuild_rules();
@@ -84,6 +91,10 @@ class Processor {
   std::unordered_map<std::string, CompanyInfo> companies_;
   ProcessorStats stats_;
 };
+
+/// A dead letter for `payload` read from `topic`/`partition`/`offset`.
+OutRecord dead_letter(std::string_view topic, std::int32_t partition, std::int64_t offset, std::string_view key,
+                      std::string_view payload, const std::string& reason);
 
 /// Changelog value encoding of one symbol's state (exposed for tests).
 std::string encode_symbol_state(const std::vector<WindowAcc>* windows, const SymbolState* rules);

@@ -119,3 +119,33 @@ TEST(Processor, StateCodecRoundTrips) {
 }
 
 }  // namespace st::process
+
+namespace st::process {
+
+TEST(Processor, NewsIsScoredIntoNewsScored) {
+  Processor p({});
+  std::vector<OutRecord> out;
+  model::NewsArticle a;
+  a.url = "https://example.com/a";
+  a.id = model::article_id_for_url(a.url);
+  a.title = "Apple beats estimates and raises guidance";
+  a.source = "test";
+  a.published_ts = 1764000000000;
+  a.symbols = {"AAPL"};
+  p.on_news_record(0, 1, a.id, model::encode(a), out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].topic, "news-scored");
+  EXPECT_EQ(out[0].key, a.id);
+  auto scored = model::decode_scored_news(out[0].value);
+  ASSERT_TRUE(scored) << scored.error().message;
+  EXPECT_EQ(scored->article, a);
+  EXPECT_EQ(scored->label, model::SentimentLabel::kPositive);
+  EXPECT_GT(scored->sentiment, 0);
+
+  out.clear();
+  p.on_news_record(0, 2, "k", "{not json", out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].topic, "news-articles.dlq");
+}
+
+}  // namespace st::process

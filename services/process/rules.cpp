@@ -44,6 +44,7 @@ std::vector<CompiledRule> compile_rules(const model::UserPreferences& prefs, std
     r.kind = model::RuleKind::kPctChangePrevClose;
     r.level = prefs.price_change_threshold;
     r.cooldown_ms = 3600 * 1000;  // the default rule repeats at most hourly
+    r.key = rule_key(r);
     out.push_back(std::move(r));
   }
   for (const auto& spec : prefs.rules) {
@@ -72,6 +73,7 @@ std::vector<CompiledRule> compile_rules(const model::UserPreferences& prefs, std
       continue;
     }
     r.level = *level;
+    r.key = rule_key(r);
     if (!price_rule) {
       const auto* dir = params.as_object().if_contains("direction");
       if (dir != nullptr && dir->is_string()) {
@@ -127,7 +129,7 @@ void RuleEngine::on_tick(const model::PriceTick& tick, std::int32_t partition, s
   auto rules = rules_by_symbol_.find(tick.symbol);
   if (rules == rules_by_symbol_.end()) return;
   for (const auto& rule : rules->second) {
-    RuleRuntime& rt = state.rules[rule_key(rule)];
+    RuleRuntime& rt = state.rules[rule.key];
     if (rt.done) continue;
     bool condition = false;
     bool rearm = false;

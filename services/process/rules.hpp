@@ -37,6 +37,7 @@ struct CompiledRule {
   Direction direction = Direction::kBoth;
   model::RepeatMode repeat = model::RepeatMode::kRepeat;
   EpochMs cooldown_ms = 0;
+  std::string key;  // rule_key(*this), computed once
 };
 
 /// The rules of a user's preferences that this engine evaluates on ticks

@@ -27,15 +27,34 @@ constexpr std::string_view kInsertTick =
     "INSERT INTO stock_prices (symbol, ts, price, volume, source, currency, src_partition, src_offset) "
     "VALUES ($1, to_timestamp($2::bigint / 1000.0), $3::numeric, $4::bigint, $5, $6, $7::int, $8::bigint)";
 constexpr std::string_view kInsertNews =
-    "INSERT INTO news_articles (id, url, title, summary, source, published_at, symbols) "
-    "VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0), $7::text[]) ON CONFLICT DO NOTHING";
+    "INSERT INTO news_articles (id, url, title, summary, source, published_at, symbols, sentiment_score, "
+    "sentiment_label) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0), $7::text[], $8::numeric, $9) "
+    "ON CONFLICT DO NOTHING";
+// Candles are re-emitted while late ticks may still update them: the
+// latest emission wins.
+constexpr std::string_view kUpsertCandle =
+    "INSERT INTO price_candles (symbol, interval, bucket_start, open, high, low, close, volume, vwap, tick_count, "
+    "is_final, updated_at) VALUES ($1, '5m', to_timestamp($2::bigint / 1000.0), $3::numeric, $4::numeric, "
+    "$5::numeric, $6::numeric, $7::bigint, $8::numeric, $9::int, $10::bool, now()) "
+    "ON CONFLICT (symbol, interval, bucket_start) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, "
+    "low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, "
+    "tick_count = EXCLUDED.tick_count, is_final = EXCLUDED.is_final, updated_at = now()";
 constexpr std::string_view kUpsertIndicator =
     "INSERT INTO economic_indicators (indicator, period, value, unit, source, released_at) "
     "VALUES ($1, $2::date, $3::numeric, $4, $5, to_timestamp($6::bigint / 1000.0)) "
     "ON CONFLICT (indicator, period, source) DO UPDATE SET value = EXCLUDED.value, unit = EXCLUDED.unit, "
     "released_at = EXCLUDED.released_at";
 
-using Payload = std::variant<model::PriceTick, model::NewsArticle, model::EconomicIndicator>;
+using Payload = std::variant<model::PriceTick, model::Candle, model::ScoredArticle, model::EconomicIndicator>;
+
+std::string_view topic_for(const model::PriceTick&) { return model::topic::kStockPrices; }
+std::string_view topic_for(const model::Candle&) { return model::topic::kPriceCandles5m; }
+std::string_view topic_for(const model::ScoredArticle&) { return model::topic::kNewsScored; }
+std::string_view topic_for(const model::EconomicIndicator&) { return model::topic::kEconomicIndicators; }
+std::string key_for(const model::PriceTick& t) { return t.symbol; }
+std::string key_for(const model::Candle& c) { return c.symbol; }
+std::string key_for(const model::ScoredArticle& a) { return a.article.id; }
+std::string key_for(const model::EconomicIndicator& e) { return e.id; }
 
 struct Item {
   Payload payload;
@@ -113,27 +132,21 @@ class Sink {
     const std::string topic(m.topic());
     const std::string_view payload = m.payload();
     std::optional<Error> error;
+    auto take = [&](auto decoded) {
+      if (decoded) {
+        pending_.push_back({std::move(*decoded), m.partition(), m.offset()});
+      } else {
+        error = decoded.error();
+      }
+    };
     if (topic == model::topic::kStockPrices) {
-      auto t = model::decode_tick(payload);
-      if (t) {
-        pending_.push_back({std::move(*t), m.partition(), m.offset()});
-      } else {
-        error = t.error();
-      }
-    } else if (topic == model::topic::kNewsArticles) {
-      auto a = model::decode_news(payload);
-      if (a) {
-        pending_.push_back({std::move(*a), m.partition(), m.offset()});
-      } else {
-        error = a.error();
-      }
+      take(model::decode_tick(payload));
+    } else if (topic == model::topic::kPriceCandles5m) {
+      take(model::decode_candle(payload));
+    } else if (topic == model::topic::kNewsScored) {
+      take(model::decode_scored_news(payload));
     } else {
-      auto e = model::decode_indicator(payload);
-      if (e) {
-        pending_.push_back({std::move(*e), m.partition(), m.offset()});
-      } else {
-        error = e.error();
-      }
+      take(model::decode_indicator(payload));
     }
     if (error) {
       dead_.push_back({topic, m.partition(), m.offset(), std::string(m.key()), std::string(payload),
@@ -260,6 +273,7 @@ class Sink {
     if (auto st = db_.exec_script("COMMIT"); !st) return st;
     report_.ticks += counts.ticks - (row_by_row ? count_ticks(refused) : 0);
     report_.news += counts.news;
+    report_.candles += counts.candles;
     report_.indicators += counts.indicators;
     report_.dead_letters += dead;
     return {};
@@ -277,10 +291,20 @@ class Sink {
                                     std::to_string(t->volume), t->source, t->currency,
                                     std::to_string(item.partition), std::to_string(item.offset)});
     }
-    if (const auto* a = std::get_if<model::NewsArticle>(&item.payload)) {
+    if (const auto* c = std::get_if<model::Candle>(&item.payload)) {
+      ++counts.candles;
+      return db_.exec(kUpsertCandle, {c->symbol, std::to_string(c->start_ts), number_text(c->open),
+                                      number_text(c->high), number_text(c->low), number_text(c->close),
+                                      std::to_string(c->volume),
+                                      c->vwap ? pg::Param(number_text(*c->vwap)) : std::nullopt,
+                                      std::to_string(c->ticks), c->final ? "true" : "false"});
+    }
+    if (const auto* s = std::get_if<model::ScoredArticle>(&item.payload)) {
       ++counts.news;
-      return db_.exec(kInsertNews, {a->id, a->url, a->title, a->summary, a->source, std::to_string(a->published_ts),
-                                    pg_text_array(a->symbols)});
+      const auto& a = s->article;
+      return db_.exec(kInsertNews, {a.id, a.url, a.title, a.summary, a.source, std::to_string(a.published_ts),
+                                    pg_text_array(a.symbols), number_text(s->sentiment),
+                                    std::string(model::to_string(s->label))});
     }
     const auto& e = std::get<model::EconomicIndicator>(item.payload);
     ++counts.indicators;
@@ -289,14 +313,10 @@ class Sink {
   }
 
   static std::string_view topic_of(const Payload& p) {
-    if (std::holds_alternative<model::PriceTick>(p)) return model::topic::kStockPrices;
-    if (std::holds_alternative<model::NewsArticle>(p)) return model::topic::kNewsArticles;
-    return model::topic::kEconomicIndicators;
+    return std::visit([](const auto& v) { return topic_for(v); }, p);
   }
   static std::string key_of(const Payload& p) {
-    if (const auto* t = std::get_if<model::PriceTick>(&p)) return t->symbol;
-    if (const auto* a = std::get_if<model::NewsArticle>(&p)) return a->id;
-    return std::get<model::EconomicIndicator>(p).id;
+    return std::visit([](const auto& v) { return key_for(v); }, p);
   }
   static std::string encode_of(const Payload& p) {
     return std::visit([](const auto& v) { return model::encode(v); }, p);
@@ -327,7 +347,8 @@ Result<StoreReport> run_store(const StoreOptions& options, std::stop_token stop)
   if (auto st = sink.ensure_partitions(); !st) return std::unexpected(st.error());
 
   const std::vector<std::string> topics = {std::string(model::topic::kStockPrices),
-                                           std::string(model::topic::kNewsArticles),
+                                           std::string(model::topic::kNewsScored),
+                                           std::string(model::topic::kPriceCandles5m),
                                            std::string(model::topic::kEconomicIndicators)};
   auto backoff = std::chrono::milliseconds(200);
   while (!stop.stop_requested()) {
@@ -387,6 +408,7 @@ Result<StoreReport> run_store(const StoreOptions& options, std::stop_token stop)
   const auto& r = sink.report();
   log::info("store stopped", {{"ticks", static_cast<std::int64_t>(r.ticks)},
                               {"news", static_cast<std::int64_t>(r.news)},
+                              {"candles", static_cast<std::int64_t>(r.candles)},
                               {"indicators", static_cast<std::int64_t>(r.indicators)},
                               {"dead_letters", static_cast<std::int64_t>(r.dead_letters)}});
   return r;

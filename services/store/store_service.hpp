@@ -1,6 +1,7 @@
 #pragma once
 // `stocktracker store`: the Kafka -> PostgreSQL sink. Consumes stock-prices,
-// news-articles and economic-indicators and writes them in batches, storing
+// price-candles-5m, news-scored (articles with their sentiment, from
+// process) and economic-indicators and writes them in batches, storing
 // the next Kafka offset of every partition in sink_offsets in the same
 // transaction as the rows. On assignment it seeks to those offsets, so a
 // crash at any moment neither loses nor duplicates a row. An offset update
@@ -26,6 +27,7 @@ struct StoreOptions {
 struct StoreReport {
   std::uint64_t ticks = 0;
   std::uint64_t news = 0;
+  std::uint64_t candles = 0;
   std::uint64_t indicators = 0;
   std::uint64_t dead_letters = 0;
 };

@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -15,6 +17,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "stocktracker/kafka/kafka.hpp"
+#include "stocktracker/model/codec.hpp"
 
 extern char** environ;
 
@@ -165,6 +170,52 @@ std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& targ
     res.content_type = headers.substr(ct + 14, headers.find("\r\n", ct) - ct - 14);
   }
   return res;
+}
+
+EpochMs event_time_after_everything() {
+  const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
+  const std::string servers = b != nullptr ? b : "127.0.0.1:9092";
+  EpochMs start = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  {
+    auto admin = kafka::Admin::create(servers);
+    if (!admin) throw std::runtime_error(admin.error().message);
+    auto ends = (*admin)->end_offsets("stock-prices", std::chrono::seconds(10));
+    if (!ends) throw std::runtime_error(ends.error().message);
+    for (const auto& tp : *ends) {
+      if (tp.offset == 0) continue;
+      auto last = kafka::Consumer::create(servers, "itest-last-" + unique_tag(), {});
+      if (!last) throw std::runtime_error(last.error().message);
+      (void)(*last)->assign({{"stock-prices", tp.partition, tp.offset - 1}});
+      for (auto& m : (*last)->poll_batch(1, std::chrono::seconds(5))) {
+        if (auto t = model::decode_tick(m.payload())) start = std::max(start, t->ts);
+      }
+      (*last)->close();
+    }
+    auto log_ends = (*admin)->end_offsets("process-changelog", std::chrono::seconds(10));
+    if (!log_ends) throw std::runtime_error(log_ends.error().message);
+    auto log = kafka::Consumer::create(servers, "itest-log-" + unique_tag(), {}, {{"enable.partition.eof", "true"}});
+    if (!log) throw std::runtime_error(log.error().message);
+    std::vector<kafka::TopicPartition> from_start;
+    for (const auto& tp : *log_ends) from_start.push_back({tp.topic, tp.partition, -2});
+    (void)(*log)->assign(from_start);
+    std::size_t eof = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (eof < from_start.size() && std::chrono::steady_clock::now() < deadline) {
+      for (auto& m : (*log)->poll_batch(10000, std::chrono::milliseconds(200))) {
+        if (m.is_partition_eof()) {
+          ++eof;
+        } else if (!m.error() && m.key() == "p") {
+          const auto o = boost::json::parse(m.payload()).as_object();
+          start = std::max(start, o.at("max_ts").as_int64());
+        }
+      }
+    }
+    (*log)->close();
+  }
+  start += 10 * 60'000;
+  return start - start % model::kCandleWindowMs;
 }
 
 std::uint16_t free_port() {

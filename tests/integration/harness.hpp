@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "stocktracker/base/clock.hpp"
 #include "stocktracker/pg/connection.hpp"
 
 namespace st::itest {
@@ -53,6 +54,12 @@ struct HttpResponse {
   std::string content_type;
 };
 std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& target);
+
+/// A window-aligned event time 10 minutes past anything a processor has
+/// seen or will see: the latest tick of every stock-prices partition and
+/// every partition watermark in process-changelog. Tests that replay with
+/// simulated event times start there, so no watermark is already past them.
+EpochMs event_time_after_everything();
 
 /// A free TCP port on 127.0.0.1 (bound once, then released).
 std::uint16_t free_port();

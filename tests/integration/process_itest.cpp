@@ -4,7 +4,6 @@
 // computation over the same ticks (0 lost, 0 duplicated).
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <cmath>
 #include <iostream>
 #include <csignal>
@@ -44,50 +43,7 @@ TEST(Process, CandlesAndAlertsEqualTheOracleDespiteThreeSigkills) {
   ASSERT_EQ(run({"topics"}), 0);
   const std::string tag = unique_tag();
   const std::vector<std::string> symbols = {"PX" + tag + "A", "PX" + tag + "B"};
-  // Event times after anything a processor has seen or will see: past the
-  // latest tick of every partition and past every partition watermark in
-  // the changelog (earlier runs of this test used future event times).
-  EpochMs start = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  {
-    auto admin = kafka::Admin::create(bootstrap());
-    ASSERT_TRUE(admin);
-    auto ends = (*admin)->end_offsets("stock-prices", std::chrono::seconds(10));
-    ASSERT_TRUE(ends) << ends.error().message;
-    for (const auto& tp : *ends) {
-      if (tp.offset == 0) continue;
-      auto last = kafka::Consumer::create(bootstrap(), "itest-last-" + tag, {});
-      ASSERT_TRUE(last);
-      ASSERT_TRUE((*last)->assign({{"stock-prices", tp.partition, tp.offset - 1}}));
-      for (auto& m : (*last)->poll_batch(1, std::chrono::seconds(5))) {
-        if (auto t = model::decode_tick(m.payload())) start = std::max(start, t->ts);
-      }
-      (*last)->close();
-    }
-    auto log_ends = (*admin)->end_offsets("process-changelog", std::chrono::seconds(10));
-    ASSERT_TRUE(log_ends) << log_ends.error().message;
-    auto log = kafka::Consumer::create(bootstrap(), "itest-log-" + tag, {}, {{"enable.partition.eof", "true"}});
-    ASSERT_TRUE(log);
-    std::vector<kafka::TopicPartition> from_start;
-    for (const auto& tp : *log_ends) from_start.push_back({tp.topic, tp.partition, -2});
-    ASSERT_TRUE((*log)->assign(from_start));
-    std::size_t eof = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (eof < from_start.size() && std::chrono::steady_clock::now() < deadline) {
-      for (auto& m : (*log)->poll_batch(10000, std::chrono::milliseconds(200))) {
-        if (m.is_partition_eof()) {
-          ++eof;
-        } else if (!m.error() && m.key() == "p") {
-          const auto o = boost::json::parse(m.payload()).as_object();
-          start = std::max(start, o.at("max_ts").as_int64());
-        }
-      }
-    }
-    (*log)->close();
-  }
-  start += 10 * 60'000;
-  start -= start % model::kCandleWindowMs;
+  const EpochMs start = event_time_after_everything();
   const std::uint64_t seed = 20261127;
 
   // The oracle's input: the simulator is deterministic for a seed and the

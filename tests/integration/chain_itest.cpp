@@ -1,0 +1,93 @@
+// The whole chain with every service as its own process: ingest (simulated
+// event time, news) -> process -> store -> PostgreSQL, and alerts -> notify
+// -> notifications, then the API over what was stored.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <csignal>
+
+#include "harness.hpp"
+#include "stocktracker/kafka/kafka.hpp"
+#include "stocktracker/model/alert_codec.hpp"
+
+namespace st::itest {
+
+TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
+  ASSERT_EQ(run({"migrate"}), 0);
+  ASSERT_EQ(run({"topics"}), 0);
+  const std::string tag = unique_tag();
+  const std::string symbol = "CH" + tag;
+  auto conn = db();
+  ASSERT_TRUE(conn.exec("INSERT INTO companies (symbol, name, sector) VALUES ($1, $2, 'Test')",
+                        {symbol, "Chain " + tag + " Corp"}));
+  const std::string email = "chain-" + tag + "@example.com";
+  auto user = conn.exec(
+      "INSERT INTO users (email, password_hash, display_name) VALUES "
+      "($1, '$2b$12$abcdefghijklmnopqrstuuJ3cJvC5tq8Jm1tZz1u1d4cEo3c8i7eW', 'Chain') RETURNING id",
+      {email});
+  ASSERT_TRUE(user) << user.error().message;
+  const std::int64_t user_id = user->get_int(0, 0);
+
+  // The user tracks the symbol with a 0.2% threshold: the default rule fires.
+  model::UserPreferences prefs;
+  prefs.user_id = UserId(user_id);
+  prefs.tracked = {symbol};
+  prefs.price_change_threshold = 0.2;
+  {
+    const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
+    auto producer = kafka::Producer::create(b != nullptr ? b : "127.0.0.1:9092");
+    ASSERT_TRUE(producer);
+    ASSERT_TRUE((*producer)->produce("user-preferences", std::to_string(user_id), model::encode(prefs)));
+    ASSERT_TRUE((*producer)->flush(std::chrono::seconds(30)));
+  }
+
+  const EpochMs start = event_time_after_everything();
+  Child process({"process"});
+  Child store({"store"});
+  Child notify({"notify"});
+  // 20,000 ticks 200 ms apart: 66 minutes of event time, about 12 candles.
+  ASSERT_EQ(run({"ingest", "--count", "20000", "--symbols", symbol, "--start-ts", std::to_string(start), "--step-ms",
+                 "200", "--sim-rate", "10000", "--news-every", "0.1", "--indicators-every", "0"}),
+            0);
+
+  const auto count = [&](const std::string& sql) { return query_int(conn, sql, {symbol}); };
+  EXPECT_TRUE(eventually([&] { return count("SELECT count(*) FROM stock_prices WHERE symbol = $1") == 20000; },
+                         std::chrono::seconds(90)))
+      << store.log_tail();
+  EXPECT_TRUE(eventually(
+      [&] { return count("SELECT count(*) FROM price_candles WHERE symbol = $1 AND is_final") >= 10; },
+      std::chrono::seconds(90)))
+      << process.log_tail();
+  // Final candles agree with the ticks stored for their window.
+  EXPECT_EQ(count("SELECT count(*) FROM price_candles c WHERE c.symbol = $1 AND c.is_final AND c.tick_count <> "
+                  "(SELECT count(*) FROM stock_prices p WHERE p.symbol = c.symbol AND p.ts >= c.bucket_start "
+                  "AND p.ts < c.bucket_start + interval '5 minutes')"),
+            0);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return query_int(conn, "SELECT count(*) FROM news_articles WHERE sentiment_label IS NOT NULL AND "
+                               "ingested_at > now() - interval '5 minutes'") > 0;
+      },
+      std::chrono::seconds(60)))
+      << process.log_tail();
+  EXPECT_TRUE(eventually(
+      [&] {
+        return query_int(conn, "SELECT count(*) FROM notifications WHERE user_id = $1 AND channel = 'in_app'",
+                         {std::to_string(user_id)}) > 0;
+      },
+      std::chrono::seconds(60)))
+      << notify.log_tail();
+  EXPECT_EQ(query_int(conn,
+                      "SELECT count(*) - count(DISTINCT alert_id) FROM notifications WHERE user_id = $1",
+                      {std::to_string(user_id)}),
+            0);
+
+  for (Child* c : {&process, &store, &notify}) {
+    c->signal(SIGTERM);
+    EXPECT_EQ(c->wait(), 0) << c->log_tail();
+  }
+  ASSERT_TRUE(conn.exec("DELETE FROM users WHERE id = $1", {std::to_string(user_id)}));
+  ASSERT_TRUE(conn.exec("DELETE FROM companies WHERE symbol = $1", {symbol}));
+}
+
+}  // namespace st::itest
