@@ -3,6 +3,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "processor.hpp"
@@ -19,8 +20,15 @@ namespace {
 using namespace std::chrono_literals;
 constexpr std::int64_t kOffsetBeginning = -2;  // RD_KAFKA_OFFSET_BEGINNING
 
-/// Reads `partitions` from the beginning to their current end (partition
-/// EOF), calling `apply` for every record.
+/// Reads `partitions` from the beginning to their current end, calling
+/// `apply` for every record. With read_committed, "the end" must also be
+/// stable: while another instance's transaction is still open on a
+/// partition (a zombie that stalled mid-batch), the readable end (the last
+/// stable offset) lies below the high watermark, and restoring there would
+/// miss that transaction if it later commits. So a partition counts as
+/// read only when its position has reached the high watermark, i.e. no
+/// transaction is pending; an open one resolves by commit, abort or the
+/// transaction timeout.
 Status read_to_end(const std::string& bootstrap, const std::string& group,
                    const std::vector<kafka::TopicPartition>& partitions,
                    const std::function<Status(const kafka::Message&)>& apply) {
@@ -30,19 +38,35 @@ Status read_to_end(const std::string& bootstrap, const std::string& group,
   std::vector<kafka::TopicPartition> from_start = partitions;
   for (auto& tp : from_start) tp.offset = kOffsetBeginning;
   if (auto st = (*reader)->assign(from_start); !st) return st;
-  std::size_t at_end = 0;
+  std::set<std::int32_t> reached_eof;
   const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (at_end < partitions.size()) {
+  for (;;) {
     if (std::chrono::steady_clock::now() > deadline) return fail(Errc::kTimeout, "restore did not reach the end");
     for (auto& m : (*reader)->poll_batch(10000, 200ms)) {
       if (m.is_partition_eof()) {
-        ++at_end;
+        reached_eof.insert(m.partition());
       } else if (auto err = m.error()) {
         log::warn("restore read error", {{"error", err->message}});
       } else if (auto st = apply(m); !st) {
         return st;
       }
     }
+    if (reached_eof.size() < partitions.size()) continue;
+    auto positions = (*reader)->positions(from_start);
+    if (!positions) return std::unexpected(positions.error());
+    bool stable = true;
+    for (const auto& tp : *positions) {
+      auto high = (*reader)->high_watermark(tp.topic, tp.partition, 5s);
+      if (!high) return std::unexpected(high.error());
+      if (tp.offset < *high) {
+        stable = false;
+        log::info("restore waits for an open transaction", {{"topic", tp.topic},
+                                                             {"partition", tp.partition},
+                                                             {"position", tp.offset},
+                                                             {"high_watermark", *high}});
+      }
+    }
+    if (stable) break;
   }
   (*reader)->close();
   return {};
@@ -138,6 +162,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
   Status restore_status;
 
   while (!stop.stop_requested()) {
+    kafka::Consumer* consumer_ref = nullptr;  // set below; callbacks run inside its polls
     kafka::RebalanceHooks hooks{
         [&](const std::vector<kafka::TopicPartition>& tps) {
           ++generation;
@@ -146,6 +171,14 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
             if (tp.topic != input) continue;  // news is stateless
             processor.assign(tp.partition);
             logs.push_back({changelog, tp.partition, kOffsetBeginning});
+          }
+          // First wait until the committed offsets are stable: a previous
+          // owner may have sent its offsets in a transaction it has not
+          // ended yet (a zombie resuming from a stall commits it). Only then
+          // does the changelog hold that transaction's outcome too.
+          if (auto stable = consumer_ref->committed_stable(tps, 90s); !stable) {
+            restore_status = std::unexpected(stable.error());
+            return tps;
           }
           // Restore each partition's state: the latest record per key.
           std::map<std::pair<std::int32_t, std::string>, std::string> latest;
@@ -171,22 +204,27 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
     };
     auto consumer = kafka::Consumer::create(o.bootstrap_servers, o.group_id, hooks);
     if (!consumer) return std::unexpected(consumer.error());
+    consumer_ref = consumer->get();
     if (auto st = (*consumer)->subscribe({input, news}); !st) return std::unexpected(st.error());
 
     bool rejoin = false;
     while (!stop.stop_requested() && !rejoin) {
       prefs->poll(processor);
-      // Collect a batch one poll at a time: records fetched before a
-      // rebalance belong to the old assignment and are dropped (they are
-      // fetched again from the committed offsets).
+      // Collect a batch one record per poll. librdkafka serves a rebalance
+      // callback inside a poll before it returns a record of the new
+      // assignment, so the records collected before a callback belong to the
+      // old assignment: they are dropped (and fetched again from the
+      // committed offsets), while the record returned with the callback is
+      // kept. Polling several records per call would mix the two.
       std::vector<kafka::Message> batch;
       const auto until = std::chrono::steady_clock::now() + o.batch_wait;
-      while (batch.size() < o.batch_size && std::chrono::steady_clock::now() < until) {
+      while (batch.size() < o.batch_size) {
         const std::uint64_t before = generation;
-        auto got = (*consumer)->poll_batch(o.batch_size - batch.size(), batch.empty() ? o.batch_wait : 0ms);
+        auto got = (*consumer)->poll_batch(1, batch.empty() ? o.batch_wait : 0ms);
         if (generation != before) batch.clear();
-        if (got.empty() && !batch.empty()) break;
-        for (auto& m : got) batch.push_back(std::move(m));
+        if (got.empty()) break;  // nothing more fetched for now
+        batch.push_back(std::move(got.front()));
+        if (std::chrono::steady_clock::now() >= until) break;
       }
       if (!restore_status) return std::unexpected(restore_status.error());
       if (batch.empty()) continue;
@@ -222,6 +260,13 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
       }
       if (st) {
         ++report.transactions;
+        if (log::enabled(log::Level::kDebug)) {
+          std::string committed;
+          for (const auto& tp : offsets) {
+            committed += tp.topic + "/" + std::to_string(tp.partition) + "@" + std::to_string(tp.offset) + " ";
+          }
+          log::debug("transaction committed", {{"offsets", committed}, {"records", static_cast<std::int64_t>(out.size())}});
+        }
         continue;
       }
       log::warn("transaction failed", {{"error", st.error().message}, {"code", to_string(st.error().code)}});

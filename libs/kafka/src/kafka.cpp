@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <thread>
 #include <cstring>
 
 #include "stocktracker/base/log.hpp"
@@ -303,7 +304,7 @@ Result<std::unique_ptr<TransactionalProducer>> TransactionalProducer::create(con
                       {"batch.num.messages", "10000"},
                       {"queue.buffering.max.messages", "1000000"},
                       {"compression.type", "lz4"},
-                      {"transaction.timeout.ms", "30000"}};
+                      {"transaction.timeout.ms", "10000"}};
   for (const auto& [k, v] : extra) props[k] = v;
   auto conf = make_conf(bootstrap, props);
   if (!conf) return std::unexpected(conf.error());
@@ -447,6 +448,43 @@ Result<std::vector<TopicPartition>> Consumer::positions(const std::vector<TopicP
   const rd_kafka_resp_err_t err = rd_kafka_position(impl_->rk.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "position"));
   return to_vector(list.get());
+}
+
+Result<std::vector<TopicPartition>> Consumer::committed_stable(const std::vector<TopicPartition>& partitions,
+                                                              std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto list = to_list(partitions);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    rd_kafka_resp_err_t err = rd_kafka_committed(impl_->rk.get(), list.get(), static_cast<int>(std::max<std::int64_t>(left.count(), 1)));
+    bool unstable = err == RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT;
+    for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; ++i) {
+      const rd_kafka_resp_err_t perr = list->elems[i].err;
+      if (perr == RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT) {
+        unstable = true;
+      } else if (perr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        err = perr;
+      }
+    }
+    if (!unstable) {
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "committed offsets"));
+      return to_vector(list.get());
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(Errc::kTimeout, "committed offsets stayed unstable (an open transaction did not end)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Result<std::int64_t> Consumer::high_watermark(const std::string& topic, std::int32_t partition,
+                                              std::chrono::milliseconds timeout) {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(impl_->rk.get(), topic.c_str(), partition, &low,
+                                                                   &high, static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "watermarks"));
+  return high;
 }
 
 std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::milliseconds timeout) {

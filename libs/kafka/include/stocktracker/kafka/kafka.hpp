@@ -147,6 +147,16 @@ class Consumer {
   Status assign(const std::vector<TopicPartition>& partitions);
   /// The offset of the next message to read, per assigned partition.
   Result<std::vector<TopicPartition>> positions(const std::vector<TopicPartition>& partitions);
+  /// The group's committed offsets of `partitions`. With read_committed
+  /// they must be stable: while a transaction that sent offsets for one of
+  /// them is still open, this waits (up to `timeout`) for it to end, so the
+  /// answer can no longer change under the caller.
+  Result<std::vector<TopicPartition>> committed_stable(const std::vector<TopicPartition>& partitions,
+                                                      std::chrono::milliseconds timeout);
+  /// The high watermark (end offset, transaction markers included) asked
+  /// of the partition leader.
+  Result<std::int64_t> high_watermark(const std::string& topic, std::int32_t partition,
+                                      std::chrono::milliseconds timeout);
   /// Up to `max` messages, waiting at most `timeout` for the first.
   std::vector<Message> poll_batch(std::size_t max, std::chrono::milliseconds timeout);
   /// Commits the given next-offsets to the group (for monitoring lag; the

@@ -1,0 +1,65 @@
+#pragma once
+// A seeded replay for the stream processor's fault tests: the ticks (which
+// the deterministic simulator regenerates), a user with price_above rules,
+// the oracle's candles and alerts computed straightforwardly, and a reader
+// of what the processor committed (read_committed).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "stocktracker/base/clock.hpp"
+#include "stocktracker/model/messages.hpp"
+
+namespace st::itest {
+
+struct OracleCandle {
+  double open = 0, high = 0, low = 0, close = 0;
+  std::int64_t volume = 0, ticks = 0;
+};
+
+using AlertKey = std::tuple<std::string, EpochMs, double>;  // symbol, event time, price
+
+class ProcessReplay {
+ public:
+  static constexpr EpochMs kStepMs = 100;
+  static constexpr EpochMs kLatenessMs = 60000;
+  static constexpr EpochMs kOutOfOrderMs = 2000;
+
+  /// Plans `ticks` ticks over `symbols` fresh symbols, publishes the user's
+  /// rules to user-preferences and computes the oracle.
+  ProcessReplay(const std::string& tag, std::int64_t ticks);
+
+  /// The ingest command line that sends exactly these ticks at `rate`/s.
+  [[nodiscard]] std::vector<std::string> ingest_args(int rate) const;
+  /// The process command line (windows configured like the oracle).
+  [[nodiscard]] static std::vector<std::string> process_args(const std::string& instance_id);
+
+  struct Committed {
+    std::map<std::pair<std::string, EpochMs>, std::vector<model::Candle>> finals;
+    std::multiset<AlertKey> alerts;
+  };
+  /// Reads committed candles and alerts until every window the oracle
+  /// says must be closed is there and as many alerts as expected arrived.
+  [[nodiscard]] Committed read_committed(std::chrono::seconds timeout) const;
+
+  /// EXPECTs that the committed output equals the oracle: each final
+  /// candle once and equal, the same multiset of alerts.
+  void expect_equal(const Committed& got) const;
+
+ private:
+  std::string tag_;
+  std::vector<std::string> symbols_;
+  std::int64_t ticks_ = 0;
+  std::uint64_t seed_ = 20261127;
+  EpochMs start_ = 0;
+  std::int64_t user_ = 0;
+  std::map<std::pair<std::string, EpochMs>, OracleCandle> candles_;
+  std::set<std::pair<std::string, EpochMs>> must_close_;
+  std::multiset<AlertKey> alerts_;
+};
+
+}  // namespace st::itest
