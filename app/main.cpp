@@ -9,6 +9,7 @@
 
 #include "api_service.hpp"
 #include "ingest_service.hpp"
+#include "provider_ingest.hpp"
 #include "notify_service.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/stop.hpp"
@@ -31,8 +32,15 @@ void add_settings(CLI::App& cmd, st::config::RawSettings& raw) {
   for (const auto& spec : st::config::all_settings()) {
     std::string help(spec.description);
     if (!spec.default_value.empty()) help += " [default: " + std::string(spec.default_value) + "]";
+    // CLI11 reads the environment and runs option callbacks for every
+    // subcommand, chosen or not: only the chosen one may write, or the
+    // environment seen by a later subcommand would override a flag.
     auto* opt = cmd.add_option_function<std::string>(
-        std::string(spec.flag), [&raw, env = std::string(spec.env)](const std::string& v) { raw[env] = v; }, help);
+        std::string(spec.flag),
+        [&raw, &cmd, env = std::string(spec.env)](const std::string& v) {
+          if (cmd.parsed()) raw[env] = v;
+        },
+        help);
     opt->envname(std::string(spec.env));
     opt->group("Settings (flag or environment variable)");
   }
@@ -90,6 +98,20 @@ st::ingest::IngestOptions ingest_options(const st::config::Settings& s) {
   return o;
 }
 
+st::ingest::ProviderIngestOptions provider_ingest_options(const st::config::Settings& s) {
+  st::ingest::ProviderIngestOptions o;
+  o.bootstrap_servers = s.kafka_bootstrap_servers;
+  o.database_url = s.database_url;
+  o.symbols = s.symbols;
+  o.providers = s.ingest_providers;
+  o.alpha_vantage_api_key = s.alpha_vantage_api_key;
+  o.alpha_vantage_base_url = s.alpha_vantage_base_url;
+  o.yahoo_base_url = s.yahoo_base_url;
+  o.alpha_vantage_limits = s.alpha_vantage_limits;
+  o.yahoo_limits = s.yahoo_limits;
+  return o;
+}
+
 st::process::ProcessOptions process_options(const st::config::Settings& s) {
   st::process::ProcessOptions o;
   o.bootstrap_servers = s.kafka_bootstrap_servers;
@@ -140,7 +162,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
 
-  auto* ingest = app.add_subcommand("ingest", "Publish market data (built-in simulator) to Kafka");
+  auto* ingest = app.add_subcommand(
+      "ingest", "Publish market data to Kafka: the built-in simulator, or real providers with --source providers");
   ingest->add_option("--count", count, "Stop after this many ticks (0: run until stopped)")->capture_default_str();
   st::EpochMs start_ts = 0;
   st::EpochMs step_ms = 100;
@@ -152,6 +175,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ingest->add_option("--news-every", news_every, "Seconds between simulated headlines (0: none)")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  double duration_s = 0;
+  double min_interval_s = 60;
+  double health_every_s = 60;
+  double http_timeout_s = 10;
+  ingest->add_option("--duration", duration_s, "Providers: stop after this many seconds (0: run until stopped)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  ingest->add_option("--min-interval", min_interval_s, "Providers: shortest refresh interval of a symbol (s)")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  ingest->add_option("--health-every", health_every_s, "Providers: seconds between provider health log lines (0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  ingest->add_option("--http-timeout", http_timeout_s, "Providers: timeout of one HTTP request (s)")
+      ->check(CLI::Range(0.1, 300.0))
       ->capture_default_str();
   ingest->add_option("--indicators-every", indicators_every,
                      "Seconds between simulated economic releases (0: none)")
@@ -169,6 +208,10 @@ int main(int argc, char** argv) {
   std::string instance_id = "0";
   std::int64_t lateness_s = 60;
   std::int64_t out_of_order_ms = 2000;
+  std::string process_group = "stocktracker-process";
+  process->add_option("--group", process_group,
+                      "Consumer group: one deployment; its state is in its own changelog topic")
+      ->capture_default_str();
   process->add_option("--instance-id", instance_id,
                       "Unique per running instance (the Kafka transactional id derives from it)")
       ->capture_default_str();
@@ -214,6 +257,16 @@ int main(int argc, char** argv) {
   if (*ingest) {
     st::log::set_thread_service("ingest");
     const auto s = settings_or_exit(raw, static_cast<std::uint8_t>(Need::kKafka));
+    if (s.ingest_source == "providers") {
+      auto o = provider_ingest_options(s);
+      o.count = count;
+      o.duration_s = duration_s;
+      o.min_interval_ms = static_cast<st::EpochMs>(min_interval_s * 1000);
+      o.health_every_s = health_every_s;
+      o.http_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(http_timeout_s * 1000));
+      auto r = st::ingest::run_provider_ingest(o, stop);
+      return report(r ? st::Status{} : std::unexpected(r.error()), "ingest");
+    }
     auto o = ingest_options(s);
     o.count = count;
     o.news_every_s = news_every;
@@ -237,6 +290,7 @@ int main(int argc, char** argv) {
     const auto s = settings_or_exit(raw, Need::kDatabase | Need::kKafka);
     auto o = process_options(s);
     o.instance_id = instance_id;
+    o.group_id = process_group;
     o.windows = {.out_of_orderness_ms = out_of_order_ms, .allowed_lateness_ms = lateness_s * 1000};
     auto r = st::process::run_process(o, stop);
     return report(r ? st::Status{} : std::unexpected(r.error()), "process");
@@ -288,6 +342,10 @@ int main(int argc, char** argv) {
     return r ? st::Status{} : std::unexpected(r.error());
   }));
   threads.push_back(guard("ingest", [&s](std::stop_token t) -> st::Status {
+    if (s.ingest_source == "providers") {
+      auto r = st::ingest::run_provider_ingest(provider_ingest_options(s), t);
+      return r ? st::Status{} : std::unexpected(r.error());
+    }
     auto r = st::ingest::run_ingest(ingest_options(s), t);
     return r ? st::Status{} : std::unexpected(r.error());
   }));

@@ -20,42 +20,22 @@
 #include <thread>
 #include <vector>
 
+#include "bench_process.hpp"
 #include "stocktracker/base/time_format.hpp"
 #include "stocktracker/pg/connection.hpp"
 
-extern char** environ;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr const char* kChildLog = "/tmp/store_bench_child.log";
 
 std::string env_or(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return v != nullptr ? v : fallback;
 }
 
-[[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "store_bench: %s\n", msg.c_str());
-  std::exit(1);
-}
-
-int spawn_wait(std::vector<std::string> args, bool wait_for_exit, pid_t* out_pid = nullptr) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/tmp/store_bench_child.log", O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) die("cannot start " + args[0]);
-  posix_spawn_file_actions_destroy(&fa);
-  if (out_pid != nullptr) *out_pid = pid;
-  if (!wait_for_exit) return 0;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+[[noreturn]] void die(const std::string& msg) { st::bench::die("store_bench", msg); }
 
 std::int64_t scalar(st::pg::Connection& c, const std::string& sql, const st::pg::Params& p = {}) {
   auto r = c.exec(sql, p);
@@ -121,9 +101,9 @@ struct StoreResult {
 
 StoreResult bench_store(st::pg::Connection& c, const std::string& bin, const std::string& symbols, std::int64_t n) {
   // The backlog: n ticks on stock-prices, produced before the store starts.
-  if (spawn_wait({bin, "ingest", "--count", std::to_string(n), "--symbols", symbols, "--sim-rate", "1000000",
-                  "--news-every", "0", "--indicators-every", "0"},
-                 true) != 0) {
+  if (st::bench::wait_exit(st::bench::spawn({bin, "ingest", "--count", std::to_string(n), "--symbols", symbols,
+                                             "--sim-rate", "1000000", "--news-every", "0", "--indicators-every", "0"},
+                                            kChildLog)) != 0) {
     die("ingest failed (see /tmp/store_bench_child.log)");
   }
   const std::string sum_sql =
@@ -135,9 +115,8 @@ StoreResult bench_store(st::pg::Connection& c, const std::string& bin, const std
     // the offsets sum to grow by at least n.
     return scalar(c, sum_sql) + n;
   }();
-  pid_t pid = 0;
   const auto t_start = Clock::now();
-  spawn_wait({bin, "store"}, false, &pid);
+  const pid_t pid = st::bench::spawn({bin, "store"}, kChildLog);
   const std::int64_t before = scalar(c, sum_sql);
   Clock::time_point t_first{};
   std::int64_t at_first = 0;
@@ -153,8 +132,7 @@ StoreResult bench_store(st::pg::Connection& c, const std::string& bin, const std
   }
   const auto t_end = Clock::now();
   kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  st::bench::wait_exit(pid);
   return {static_cast<double>(end_offsets - at_first) / std::chrono::duration<double>(t_end - t_first).count(),
           std::chrono::duration<double>(t_end - t_start).count()};
 }

@@ -13,6 +13,15 @@ trap 'scripts/services.sh down' EXIT
 
 OUT="$(mktemp)"
 "$BUILD/bench/store_bench" "$BUILD/app/stocktracker" > "$OUT"
+"$BUILD/bench/process_bench" "$BUILD/app/stocktracker" >> "$OUT"
+echo "## process: the core alone (no Kafka)" >> "$OUT"
+echo >> "$OUT"
+echo '`services/process/processor_bench` (Google Benchmark, one core): decode + windows + rules per tick.' >> "$OUT"
+echo >> "$OUT"
+echo '```' >> "$OUT"
+"$BUILD/services/process/processor_bench" --benchmark_min_time=1 2>/dev/null | grep -E '^(BM_|Benchmark)' >> "$OUT"
+echo '```' >> "$OUT"
+echo 'Target (TARGETS.md): ≥ 3,000,000 ticks/s on one core.' >> "$OUT"
 {
   echo "# Benchmarks"
   echo

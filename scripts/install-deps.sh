@@ -12,10 +12,10 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 redis-server
   librdkafka-dev libpq-dev libhiredis-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsimdjson-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libjwt-dev
+  libsimdjson-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libjwt-dev libcrypt-dev
   libsodium-dev libgumbo-dev libssl-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-aiosmtpd wrk
+  python3 python3-aiosmtpd wrk # python3: tests/fakes/provider_server.py
 )
 
 say() { printf 'install-deps: %s\n' "$*"; }

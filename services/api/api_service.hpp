@@ -1,6 +1,7 @@
 #pragma once
-// `stocktracker api`: the REST API (first slice: health, readiness,
-// companies and price history) on the shared HTTP server module.
+// `stocktracker api`: the REST API (health, readiness, companies and price
+// history, auth, users, tracked companies) on the shared HTTP server module,
+// and the relay of the transactional outbox to Kafka.
 #include <cstdint>
 #include <functional>
 #include <stop_token>

@@ -1,7 +1,15 @@
-// GET /api/companies, GET /api/companies/:id/prices.
+// GET /api/companies, GET /api/companies/:id/prices, and the caller's
+// watchlist: GET /api/companies/tracked, POST and DELETE
+// /api/companies/track/:id (a change also writes the user's state to the
+// outbox in the same transaction).
 #include <charconv>
 
 #include "context.hpp"
+#include "outbox_relay.hpp"
+#include "request_body.hpp"
+#include "session.hpp"
+#include "stocktracker/pg/transaction.hpp"
+#include "user_store.hpp"
 #include "stocktracker/base/json_escape.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/time_format.hpp"
@@ -48,6 +56,54 @@ void append_nullable(std::string& out, const pg::Rows& rows, int r, int c) {
   }
 }
 
+/// The public fields of a company from columns 0 to 6 (id, symbol, name,
+/// sector, industry, exchange, currency), without the closing brace.
+void append_company_fields(std::string& out, const pg::Rows& rows, int i) {
+  out += "{\"id\":";
+  out += rows.get(i, 0);
+  out += ",\"symbol\":";
+  append_json_string(out, rows.get(i, 1));
+  out += ",\"name\":";
+  append_json_string(out, rows.get(i, 2));
+  out += ",\"sector\":";
+  append_nullable(out, rows, i, 3);
+  out += ",\"industry\":";
+  append_nullable(out, rows, i, 4);
+  out += ",\"exchange\":";
+  append_nullable(out, rows, i, 5);
+  out += ",\"currency\":";
+  append_json_string(out, rows.get(i, 6));
+}
+
+constexpr std::int64_t kMaxTracked = 1000;  // the user-preferences schema's maxItems
+
+struct CompanyRef {
+  std::string id;
+  std::string symbol;
+};
+
+/// The company a path's :id names, by numeric id or by symbol; a 400 or
+/// 404 problem naming `id` otherwise.
+std::expected<CompanyRef, http::Response> find_company(pg::Connection& conn, const std::string& id) {
+  const bool numeric_id = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 18;
+  if (!numeric_id && !model::valid_symbol(id)) {
+    return std::unexpected(http::problem(400, "Invalid company", "id must be a company id or a symbol", "id"));
+  }
+  auto company = conn.exec(numeric_id ? "SELECT id, symbol FROM companies WHERE id = $1::bigint"
+                                      : "SELECT id, symbol FROM companies WHERE symbol = $1",
+                           {id});
+  if (!company) return std::unexpected(database_problem(company.error()));
+  if (company->size() == 0) return std::unexpected(http::problem(404, "Not Found", "no company " + id, "id"));
+  return CompanyRef{std::string(company->get(0, 0)), std::string(company->get(0, 1))};
+}
+
+std::string company_ref_json(const CompanyRef& c) {
+  std::string out = "{\"id\":" + c.id + ",\"symbol\":";
+  append_json_string(out, c.symbol);
+  out += "}";
+  return out;
+}
+
 }  // namespace
 
 http::Response database_problem(const Error& error) {
@@ -78,20 +134,7 @@ void add_company_routes(http::Router& router, Context& ctx) {
     std::string body = "{\"items\":[";
     for (int i = 0; i < rows->size(); ++i) {
       if (i > 0) body.push_back(',');
-      body += "{\"id\":";
-      body += rows->get(i, 0);
-      body += ",\"symbol\":";
-      append_json_string(body, rows->get(i, 1));
-      body += ",\"name\":";
-      append_json_string(body, rows->get(i, 2));
-      body += ",\"sector\":";
-      append_nullable(body, *rows, i, 3);
-      body += ",\"industry\":";
-      append_nullable(body, *rows, i, 4);
-      body += ",\"exchange\":";
-      append_nullable(body, *rows, i, 5);
-      body += ",\"currency\":";
-      append_json_string(body, rows->get(i, 6));
+      append_company_fields(body, *rows, i);
       body.push_back('}');
     }
     body += "],\"total\":";
@@ -113,18 +156,11 @@ void add_company_routes(http::Router& router, Context& ctx) {
       return http::problem(400, "Invalid query parameter", "interval: only tick is served by this version",
                            "interval");
     }
-    const bool numeric_id = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 18;
-    if (!numeric_id && !model::valid_symbol(id)) {
-      return http::problem(400, "Invalid company", "id must be a company id or a symbol", "id");
-    }
     auto lease = ctx.db.acquire();
     if (!lease) return database_problem(lease.error());
-    auto company = (*lease)->exec(numeric_id ? "SELECT id, symbol FROM companies WHERE id = $1::bigint"
-                                             : "SELECT id, symbol FROM companies WHERE symbol = $1",
-                                  {id});
-    if (!company) return database_problem(company.error());
-    if (company->size() == 0) return http::problem(404, "Not Found", "no company " + id, "id");
-    const std::string symbol(company->get(0, 1));
+    auto company = find_company(**lease, id);
+    if (!company) return company.error();
+    const std::string& symbol = company->symbol;
 
     // Newest first within the range, then returned oldest first.
     auto rows = (*lease)->exec(
@@ -139,11 +175,7 @@ void add_company_routes(http::Router& router, Context& ctx) {
         {symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
          to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit)});
     if (!rows) return database_problem(rows.error());
-    std::string body = "{\"company\":{\"id\":";
-    body += company->get(0, 0);
-    body += ",\"symbol\":";
-    append_json_string(body, symbol);
-    body += "},\"interval\":\"tick\",\"prices\":[";
+    std::string body = "{\"company\":" + company_ref_json(*company) + ",\"interval\":\"tick\",\"prices\":[";
     body.reserve(body.size() + static_cast<std::size_t>(rows->size()) * 64);
     for (int i = 0; i < rows->size(); ++i) {
       if (i > 0) body.push_back(',');
@@ -160,6 +192,72 @@ void add_company_routes(http::Router& router, Context& ctx) {
     body += "]}";
     return http::json(200, std::move(body));
   });
+
+  router.add("GET", "/api/companies/tracked", [&ctx](const http::Request& req) -> http::Response {
+    auto caller = authenticate(ctx, req);
+    if (!caller) return caller.error();
+    auto lease = ctx.db.acquire();
+    if (!lease) return database_problem(lease.error());
+    auto rows = (*lease)->exec(
+        "SELECT c.id, c.symbol, c.name, c.sector, c.industry, c.exchange, c.currency, "
+        "       (extract(epoch FROM uc.created_at) * 1000)::bigint "
+        "FROM user_companies uc JOIN companies c ON c.id = uc.company_id "
+        "WHERE uc.user_id = $1::bigint ORDER BY c.symbol",
+        {std::to_string(caller->user_id.value())});
+    if (!rows) return database_problem(rows.error());
+    std::string body = "{\"items\":[";
+    for (int i = 0; i < rows->size(); ++i) {
+      if (i > 0) body.push_back(',');
+      append_company_fields(body, *rows, i);
+      body += ",\"tracked_at\":";
+      append_json_string(body, format_iso8601(rows->get_int(i, 7)));
+      body.push_back('}');
+    }
+    body += "],\"total\":" + std::to_string(rows->size()) + "}";
+    return http::json(200, std::move(body));
+  });
+
+  // Track and untrack: the user row is locked first, so the outbox row
+  // written with the change holds the state this change left.
+  const auto change_tracking = [&ctx](const http::Request& req, bool track) -> http::Response {
+    auto caller = authenticate(ctx, req);
+    if (!caller) return caller.error();
+    if (auto body = parse_body(req, {}, false); !body) return body.error();
+    const std::string user = std::to_string(caller->user_id.value());
+    auto lease = ctx.db.acquire();
+    if (!lease) return database_problem(lease.error());
+    pg::Transaction tx(**lease);
+    if (auto problem = begin_user_change(tx, **lease, caller->user_id)) return *problem;
+    auto company = find_company(**lease, req.params.at("id"));
+    if (!company) return company.error();
+    if (track) {
+      const auto count = (*lease)->exec("SELECT count(*) FROM user_companies WHERE user_id = $1::bigint", {user});
+      if (!count) return database_problem(count.error());
+      if (count->get_int(0, 0) >= kMaxTracked) {
+        return http::problem(409, "Conflict",
+                             "at most " + std::to_string(kMaxTracked) + " companies can be tracked", "id");
+      }
+    }
+    auto changed = (*lease)->exec(track ? "INSERT INTO user_companies (user_id, company_id) "
+                                          "VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING"
+                                        : "DELETE FROM user_companies WHERE user_id = $1::bigint "
+                                          "AND company_id = $2::bigint",
+                                  {user, company->id});
+    if (!changed) return database_problem(changed.error());
+    if (changed->affected() == 0) {
+      if (!track) return http::problem(404, "Not Found", "you do not track " + company->symbol, "id");
+      return http::json(200, "{\"company\":" + company_ref_json(*company) + ",\"tracked\":true}");
+    }
+    if (auto st = enqueue_preferences(**lease, caller->user_id); !st) return database_problem(st.error());
+    if (auto st = tx.commit(); !st) return database_problem(st.error());
+    ctx.outbox.wake();
+    if (!track) return http::Response{204, "application/json", "", {}};
+    return http::json(201, "{\"company\":" + company_ref_json(*company) + ",\"tracked\":true}");
+  };
+  router.add("POST", "/api/companies/track/:id",
+             [change_tracking](const http::Request& req) { return change_tracking(req, true); });
+  router.add("DELETE", "/api/companies/track/:id",
+             [change_tracking](const http::Request& req) { return change_tracking(req, false); });
 }
 
 }  // namespace st::api

@@ -5,7 +5,7 @@
 #include "context.hpp"
 #include "stocktracker/base/json_escape.hpp"
 #include "stocktracker/kafka/kafka.hpp"
-#include "stocktracker/redis/client.hpp"
+#include "stocktracker/redis/pool.hpp"
 
 namespace st::api {
 
@@ -34,18 +34,11 @@ void add_health_routes(http::Router& router, Context& ctx) {
     }
     add("postgres", pg_status, true);
 
-    const auto& s = ctx.settings;
-    std::string redis_password;
-    if (const auto at = s.redis_url.rfind('@'); at != std::string::npos) {
-      const auto colon = s.redis_url.find(':', 8);
-      if (colon != std::string::npos && colon < at) redis_password = s.redis_url.substr(colon + 1, at - colon - 1);
-    }
     Status redis_status;
-    if (auto client = redis::Client::connect(s.redis.host, s.redis.port, s.redis_db, redis_password, 1000ms);
-        !client) {
+    if (auto client = ctx.redis.acquire(); !client) {
       redis_status = std::unexpected(client.error());
     } else {
-      redis_status = client->ping();
+      redis_status = (*client)->ping();
     }
     add("redis", redis_status, false);
     add("kafka", ctx.kafka_admin.ping(1000ms), false);

@@ -56,14 +56,18 @@ Status read_to_end(const std::string& bootstrap, const std::string& group,
     if (!positions) return std::unexpected(positions.error());
     bool stable = true;
     for (const auto& tp : *positions) {
-      auto high = (*reader)->high_watermark(tp.topic, tp.partition, 5s);
-      if (!high) return std::unexpected(high.error());
-      if (tp.offset < *high) {
+      auto marks = (*reader)->watermarks(tp.topic, tp.partition, 5s);
+      if (!marks) return std::unexpected(marks.error());
+      const auto [low, high] = *marks;
+      // No position yet: nothing was read, which is the end only for an
+      // empty partition.
+      const std::int64_t position = tp.offset >= 0 ? tp.offset : low;
+      if (position < high) {
         stable = false;
         log::info("restore waits for an open transaction", {{"topic", tp.topic},
                                                              {"partition", tp.partition},
-                                                             {"position", tp.offset},
-                                                             {"high_watermark", *high}});
+                                                             {"position", position},
+                                                             {"high_watermark", high}});
       }
     }
     if (stable) break;
@@ -142,8 +146,29 @@ class PreferencesTable {
 
 }  // namespace
 
+std::string ProcessOptions::changelog_topic() const {
+  return group_id == "stocktracker-process" ? std::string(model::topic::kProcessChangelog) : group_id + "-changelog";
+}
+
+namespace {
+
+/// Creates the group's changelog topic when missing: compacted, with as
+/// many partitions as the input, since partition p's state goes to p.
+Status ensure_changelog(const ProcessOptions& o) {
+  auto admin = kafka::Admin::create(o.bootstrap_servers);
+  if (!admin) return std::unexpected(admin.error());
+  auto input = (*admin)->end_offsets(std::string(model::topic::kStockPrices), 10s);
+  if (!input) return std::unexpected(input.error());
+  const model::TopicSpec spec{o.changelog_topic(), static_cast<int>(input->size()), true, -1};
+  if (auto created = (*admin)->create_topics({spec}, 30s); !created) return std::unexpected(created.error());
+  return {};
+}
+
+}  // namespace
+
 Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop) {
-  auto producer = kafka::TransactionalProducer::create(o.bootstrap_servers, "stocktracker-process-" + o.instance_id);
+  if (auto st = ensure_changelog(o); !st) return std::unexpected(st.error());
+  auto producer = kafka::TransactionalProducer::create(o.bootstrap_servers, o.transactional_id());
   if (!producer) return std::unexpected(producer.error());
   // Fences an earlier incarnation with the same id and aborts its open
   // transaction, so nothing it wrote after this point becomes visible.
@@ -154,7 +179,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
   auto prefs = PreferencesTable::open(o, processor);
   if (!prefs) return std::unexpected(prefs.error());
 
-  const std::string changelog(model::topic::kProcessChangelog);
+  const std::string changelog = o.changelog_topic();
   const std::string input(model::topic::kStockPrices);
   const std::string news(model::topic::kNewsArticles);
   ProcessReport report;

@@ -20,13 +20,22 @@ namespace st::process {
 struct ProcessOptions {
   std::string bootstrap_servers;
   std::string database_url;  // companies for enrichment; empty: none
+  /// The consumer group: one deployment of the processor. Its state lives
+  /// in its own changelog topic, so two groups never share state.
   std::string group_id = "stocktracker-process";
   /// Unique per running instance: the transactional id is derived from it,
   /// so a restarted instance fences its previous incarnation.
   std::string instance_id = "0";
-  std::size_t batch_size = 5000;
-  std::chrono::milliseconds batch_wait{50};
+  /// A transaction commits after this many records or this long (like
+  /// Kafka Streams' commit.interval.ms): larger batches amortise the
+  /// commit round trips, shorter waits lower the latency of alerts.
+  std::size_t batch_size = 50000;
+  std::chrono::milliseconds batch_wait{100};
   WindowConfig windows;
+
+  /// "process-changelog" for the default group, "<group>-changelog" else.
+  [[nodiscard]] std::string changelog_topic() const;
+  [[nodiscard]] std::string transactional_id() const { return group_id + "-" + instance_id; }
 };
 
 struct ProcessReport {

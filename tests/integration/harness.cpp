@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -31,10 +33,14 @@ std::string binary() {
   return std::string(dir) + "/app/stocktracker";
 }
 
-Child::Child(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+Child::Child(const std::vector<std::string>& args, const std::map<std::string, std::string>& env)
+    : Child(Program{binary()}, args, env) {}
+
+Child::Child(const Program& program, const std::vector<std::string>& args,
+             const std::map<std::string, std::string>& env) {
   static std::atomic<int> seq{0};
   log_ = "/tmp/stocktracker-itest-" + std::to_string(::getpid()) + "-" + std::to_string(seq++) + ".log";
-  std::vector<std::string> argv_s = {binary()};
+  std::vector<std::string> argv_s = {program.path};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -139,9 +145,33 @@ bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout)
   return done();
 }
 
-std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& target) {
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return {};
+}
+
+std::optional<HttpResponse> http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                                         const HttpHeaders& headers, const std::string& body,
+                                         const std::string& source_ip) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return std::nullopt;
+  if (!source_ip.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    local.sin_port = 0;
+    if (::inet_pton(AF_INET, source_ip.c_str(), &local.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ::close(fd);
+      return std::nullopt;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -150,10 +180,24 @@ std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& targ
     ::close(fd);
     return std::nullopt;
   }
-  const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  if (::send(fd, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size())) {
-    ::close(fd);
-    return std::nullopt;
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  bool has_type = false;
+  for (const auto& [k, v] : headers) {
+    req += k + ": " + v + "\r\n";
+    has_type = has_type || k == "Content-Type";
+  }
+  if (!body.empty() && !has_type) req += "Content-Type: application/json\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  req += "\r\n" + body;
+  for (std::size_t sent = 0; sent < req.size();) {
+    const ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      ::close(fd);
+      return std::nullopt;
+    }
+    sent += static_cast<std::size_t>(n);
   }
   std::string raw;
   char buf[65536];
@@ -165,11 +209,21 @@ std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& targ
   HttpResponse res;
   res.status = std::atoi(raw.substr(9, 3).c_str());
   res.body = raw.substr(header_end + 4);
-  const std::string headers = raw.substr(0, header_end);
-  if (const auto ct = headers.find("Content-Type: "); ct != std::string::npos) {
-    res.content_type = headers.substr(ct + 14, headers.find("\r\n", ct) - ct - 14);
+  for (std::size_t pos = raw.find("\r\n") + 2; pos < header_end;) {
+    const auto eol = raw.find("\r\n", pos);
+    const std::string line = raw.substr(pos, eol - pos);
+    if (const auto colon = line.find(':'); colon != std::string::npos) {
+      const auto value = line.find_first_not_of(' ', colon + 1);
+      res.headers.emplace_back(line.substr(0, colon), value == std::string::npos ? "" : line.substr(value));
+    }
+    pos = eol + 2;
   }
+  res.content_type = res.header("Content-Type");
   return res;
+}
+
+std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& target) {
+  return http_request(port, "GET", target);
 }
 
 EpochMs event_time_after_everything() {

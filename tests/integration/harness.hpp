@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "stocktracker/base/clock.hpp"
@@ -18,10 +20,18 @@ namespace st::itest {
 /// Path of the built `stocktracker` executable.
 std::string binary();
 
+/// Another executable than `stocktracker` for Child (a fake provider server).
+struct Program {
+  std::string path;
+};
+
 /// A child process whose output goes to a log file under /tmp.
 class Child {
  public:
+  /// `stocktracker` with `args`.
   Child(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  Child(const Program& program, const std::vector<std::string>& args,
+        const std::map<std::string, std::string>& env = {});
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   ~Child();
@@ -52,7 +62,18 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// The first header named `name` (case-insensitive), or "".
+  [[nodiscard]] std::string header(std::string_view name) const;
 };
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+/// One HTTP/1.1 request to 127.0.0.1:`port` (Connection: close). A JSON
+/// body gets Content-Type application/json unless `headers` set one.
+/// `source_ip` (any 127.x.y.z) is the address the server sees: tests of
+/// per-IP rate limits give each run its own.
+std::optional<HttpResponse> http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                                         const HttpHeaders& headers = {}, const std::string& body = {},
+                                         const std::string& source_ip = {});
 std::optional<HttpResponse> http_get(std::uint16_t port, const std::string& target);
 
 /// A window-aligned event time 10 minutes past anything a processor has

@@ -2,6 +2,7 @@
 
 #include "stocktracker/model/symbol.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -74,10 +75,22 @@ const std::vector<SettingSpec>& all_settings() {
       {"API_PORT", "--api-port", "8080", "Port the API listens on", false},
       {"LOG_LEVEL", "--log-level", "info", "debug, info, warn or error", false},
       {"STOCKTRACKER_SYMBOLS", "--symbols", "",
-       "Symbols the simulator produces, comma-separated (default: every company the simulator knows)", false},
+       "Symbols the simulator produces, or that providers poll besides the tracked ones, comma-separated "
+       "(default: every company the simulator knows)",
+       false},
       {"SIM_SEED", "--sim-seed", "42", "Seed of the market simulator (same seed, same ticks)", false},
       {"SIM_RATE", "--sim-rate", "200", "Simulator ticks per second, all symbols together (up to 1000000)",
        false},
+      {"INGEST_SOURCE", "--source", "simulator", "What ingest publishes: simulator or providers", false},
+      {"INGEST_PROVIDERS", "--providers", "alphavantage,yahoo",
+       "Market-data providers in failover order (alphavantage needs ALPHA_VANTAGE_API_KEY)", false},
+      {"ALPHA_VANTAGE_BASE_URL", "--alpha-vantage-base-url", "https://www.alphavantage.co", "Alpha Vantage API base URL",
+       false},
+      {"YAHOO_BASE_URL", "--yahoo-base-url", "https://query1.finance.yahoo.com", "Yahoo Finance API base URL", false},
+      {"ALPHA_VANTAGE_LIMITS", "--alpha-vantage-limits", "5/minute,25/day",
+       "Alpha Vantage request quota (its free tier)", false},
+      {"YAHOO_LIMITS", "--yahoo-limits", "60/minute,2000/hour",
+       "Yahoo Finance request quota (unpublished; ~2000/hour is the commonly observed limit)", false},
   };
   return specs;
 }
@@ -90,6 +103,31 @@ Result<HostPort> parse_host_port(std::string_view text) {
     return fail(Errc::kInvalidInput, "port must be from 1 to 65535");
   }
   return HostPort{std::string(text.substr(0, colon)), static_cast<std::uint16_t>(port)};
+}
+
+Result<std::vector<RateLimit>> parse_rate_limits(std::string_view text) {
+  std::vector<RateLimit> limits;
+  for (auto part : split(text, ',')) {
+    const auto slash = part.find('/');
+    RateLimit l;
+    if (slash == std::string_view::npos || !parse_number(trim(part.substr(0, slash)), l.count) || l.count < 1) {
+      return fail(Errc::kInvalidInput, "each limit must be <count>/<second|minute|hour|day>, count at least 1");
+    }
+    const auto unit = trim(part.substr(slash + 1));
+    if (unit == "second") {
+      l.window_ms = 1'000;
+    } else if (unit == "minute") {
+      l.window_ms = 60'000;
+    } else if (unit == "hour") {
+      l.window_ms = 3'600'000;
+    } else if (unit == "day") {
+      l.window_ms = 86'400'000;
+    } else {
+      return fail(Errc::kInvalidInput, "each limit must be <count>/<second|minute|hour|day>, count at least 1");
+    }
+    limits.push_back(l);
+  }
+  return limits;
 }
 
 std::string redact_url(std::string_view url) {
@@ -124,7 +162,14 @@ Result<Settings> load(const RawSettings& raw, std::uint8_t needs) {
   if (need(Need::kRedis)) {
     if (!s.redis_url.starts_with("redis://")) return bad("REDIS_URL", "must start with redis://");
     std::string_view rest = std::string_view(s.redis_url).substr(8);
-    if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+      // redis://[user]:password@host: AUTH takes the part after the colon.
+      const auto userinfo = rest.substr(0, at);
+      if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
+        s.redis_password = std::string(userinfo.substr(colon + 1));
+      }
+      rest = rest.substr(at + 1);
+    }
     std::string_view db = "0";
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
       db = rest.substr(slash + 1);
@@ -202,6 +247,36 @@ Result<Settings> load(const RawSettings& raw, std::uint8_t needs) {
         s.sim_rate > 1'000'000) {
       return bad_value(spec_of("SIM_RATE"), "must be a number above 0 and at most 1000000", rate);
     }
+  }
+
+  s.ingest_source = get("INGEST_SOURCE");
+  if (s.ingest_source != "simulator" && s.ingest_source != "providers") {
+    return bad_value(spec_of("INGEST_SOURCE"), "must be simulator or providers", s.ingest_source);
+  }
+  const std::string providers = get("INGEST_PROVIDERS");
+  for (auto name : split(providers, ',')) {
+    if (name != "alphavantage" && name != "yahoo") {
+      return bad_value(spec_of("INGEST_PROVIDERS"), "each provider must be alphavantage or yahoo", std::string(name));
+    }
+    if (std::find(s.ingest_providers.begin(), s.ingest_providers.end(), name) != s.ingest_providers.end()) {
+      return bad_value(spec_of("INGEST_PROVIDERS"), "a provider may appear once", std::string(name));
+    }
+    s.ingest_providers.emplace_back(name);
+  }
+  for (auto [env, url] : {std::pair{"ALPHA_VANTAGE_BASE_URL", &s.alpha_vantage_base_url},
+                          std::pair{"YAHOO_BASE_URL", &s.yahoo_base_url}}) {
+    *url = get(env);
+    if (!url->starts_with("http://") && !url->starts_with("https://")) {
+      return bad_value(spec_of(env), "must be an http:// or https:// URL", *url);
+    }
+    while (url->ends_with('/')) url->pop_back();
+  }
+  for (auto [env, limits] : {std::pair{"ALPHA_VANTAGE_LIMITS", &s.alpha_vantage_limits},
+                             std::pair{"YAHOO_LIMITS", &s.yahoo_limits}}) {
+    const std::string text = get(env);
+    auto parsed = parse_rate_limits(text);
+    if (!parsed) return bad_value(spec_of(env), parsed.error().message, text);
+    *limits = std::move(*parsed);
   }
   return s;
 }

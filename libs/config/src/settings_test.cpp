@@ -82,6 +82,7 @@ TEST(Settings, ParsesSymbolsAndRedisDb) {
   EXPECT_EQ(s->redis.host, "10.0.0.1");
   EXPECT_EQ(s->redis.port, 6380);
   EXPECT_EQ(s->redis_db, 3);
+  EXPECT_EQ(s->redis_password, "pw");
 }
 
 TEST(Settings, EverySettingHasAFlagAndADescription) {
@@ -89,6 +90,40 @@ TEST(Settings, EverySettingHasAFlagAndADescription) {
     EXPECT_TRUE(spec.flag.starts_with("--")) << spec.env;
     EXPECT_FALSE(spec.description.empty()) << spec.env;
   }
+}
+
+TEST(Settings, ProviderSettings) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->ingest_source, "simulator");
+  EXPECT_EQ(s->ingest_providers, (std::vector<std::string>{"alphavantage", "yahoo"}));
+  EXPECT_EQ(s->alpha_vantage_base_url, "https://www.alphavantage.co");
+  EXPECT_EQ(s->alpha_vantage_limits, (std::vector<RateLimit>{{5, 60'000}, {25, 86'400'000}}));
+  EXPECT_EQ(s->yahoo_limits, (std::vector<RateLimit>{{60, 60'000}, {2000, 3'600'000}}));
+
+  auto raw = valid();
+  raw["YAHOO_BASE_URL"] = "http://127.0.0.1:9/";
+  raw["INGEST_PROVIDERS"] = "yahoo";
+  raw["INGEST_SOURCE"] = "providers";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->yahoo_base_url, "http://127.0.0.1:9");
+  EXPECT_EQ(s->ingest_providers, (std::vector<std::string>{"yahoo"}));
+
+  raw = valid();
+  raw["ALPHA_VANTAGE_LIMITS"] = "5/fortnight";
+  EXPECT_EQ(error_of(raw),
+            "ALPHA_VANTAGE_LIMITS: each limit must be <count>/<second|minute|hour|day>, count at least 1 "
+            "(got \"5/fortnight\")");
+  raw = valid();
+  raw["INGEST_PROVIDERS"] = "yahoo,yahoo";
+  EXPECT_TRUE(error_of(raw).starts_with("INGEST_PROVIDERS: a provider may appear once")) << error_of(raw);
+  raw = valid();
+  raw["INGEST_SOURCE"] = "scraper";
+  EXPECT_TRUE(error_of(raw).starts_with("INGEST_SOURCE:"));
+  raw = valid();
+  raw["ALPHA_VANTAGE_BASE_URL"] = "www.alphavantage.co";
+  EXPECT_TRUE(error_of(raw).starts_with("ALPHA_VANTAGE_BASE_URL:"));
 }
 
 }  // namespace st::config

@@ -74,6 +74,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (qpos != std::string_view::npos) parse_query(target.substr(qpos + 1), req);
     for (const auto& field : msg) req.headers.emplace_back(field.name_string(), field.value());
     req.body = std::move(msg.body());
+    beast::error_code peer_ec;
+    const auto peer = stream_.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) req.remote_address = peer.address().to_string();
 
     Response res;
     try {

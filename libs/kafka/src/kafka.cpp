@@ -477,14 +477,14 @@ Result<std::vector<TopicPartition>> Consumer::committed_stable(const std::vector
   }
 }
 
-Result<std::int64_t> Consumer::high_watermark(const std::string& topic, std::int32_t partition,
-                                              std::chrono::milliseconds timeout) {
+Result<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const std::string& topic, std::int32_t partition,
+                                                                   std::chrono::milliseconds timeout) {
   std::int64_t low = 0;
   std::int64_t high = 0;
   const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(impl_->rk.get(), topic.c_str(), partition, &low,
                                                                    &high, static_cast<int>(timeout.count()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "watermarks"));
-  return high;
+  return std::pair{low, high};
 }
 
 std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::milliseconds timeout) {

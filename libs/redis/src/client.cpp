@@ -16,6 +16,23 @@ Error io_error(redisContext* c, std::string_view what) {
   return Error{Errc::kUnavailable, std::string("redis ") + std::string(what) + ": " + (c->errstr[0] ? c->errstr : "I/O error")};
 }
 
+/// The reply of a command answering a string or nil (GET, GETDEL).
+Result<std::optional<std::string>> string_or_nil(redisContext* c, void* reply, const char* what) {
+  Reply r(static_cast<redisReply*>(reply));
+  if (!r) return std::unexpected(io_error(c, what));
+  if (r->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+  if (r->type != REDIS_REPLY_STRING) return fail(Errc::kInternal, std::string("redis ") + what + ": unexpected reply");
+  return std::optional<std::string>(std::string(r->str, r->len));
+}
+
+/// The reply of a command answering an integer (DEL, EXISTS).
+Result<std::int64_t> integer(redisContext* c, void* reply, const char* what) {
+  Reply r(static_cast<redisReply*>(reply));
+  if (!r) return std::unexpected(io_error(c, what));
+  if (r->type != REDIS_REPLY_INTEGER) return fail(Errc::kInternal, std::string("redis ") + what + ": unexpected reply");
+  return static_cast<std::int64_t>(r->integer);
+}
+
 }  // namespace
 
 void Client::Deleter::operator()(void* ctx) const { redisFree(static_cast<redisContext*>(ctx)); }
@@ -52,11 +69,8 @@ Status Client::ping() {
 }
 
 Result<std::optional<std::string>> Client::get(std::string_view key) {
-  Reply r(static_cast<redisReply*>(redisCommand(raw(ctx_.get()), "GET %b", key.data(), key.size())));
-  if (!r) return std::unexpected(io_error(raw(ctx_.get()), "get"));
-  if (r->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
-  if (r->type != REDIS_REPLY_STRING) return fail(Errc::kInternal, "redis get: unexpected reply");
-  return std::optional<std::string>(std::string(r->str, r->len));
+  auto* c = raw(ctx_.get());
+  return string_or_nil(c, redisCommand(c, "GET %b", key.data(), key.size()), "get");
 }
 
 Status Client::set(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
@@ -67,5 +81,50 @@ Status Client::set(std::string_view key, std::string_view value, std::chrono::se
   if (r->type == REDIS_REPLY_ERROR) return fail(Errc::kInternal, std::string("redis set: ") + r->str);
   return {};
 }
+
+Result<std::optional<std::string>> Client::getdel(std::string_view key) {
+  auto* c = raw(ctx_.get());
+  return string_or_nil(c, redisCommand(c, "GETDEL %b", key.data(), key.size()), "getdel");
+}
+
+Result<std::int64_t> Client::del(std::string_view key) {
+  auto* c = raw(ctx_.get());
+  return integer(c, redisCommand(c, "DEL %b", key.data(), key.size()), "del");
+}
+
+Result<bool> Client::exists(std::string_view key) {
+  auto* c = raw(ctx_.get());
+  auto n = integer(c, redisCommand(c, "EXISTS %b", key.data(), key.size()), "exists");
+  if (!n) return std::unexpected(n.error());
+  return *n > 0;
+}
+
+Result<Client::Counter> Client::incr_with_expire(std::string_view key, std::chrono::seconds window) {
+  auto* c = raw(ctx_.get());
+  const auto seconds = static_cast<long long>(window.count());
+  // Pipelined: three commands, one round trip.
+  if (redisAppendCommand(c, "INCR %b", key.data(), key.size()) != REDIS_OK ||
+      redisAppendCommand(c, "EXPIRE %b %lld NX", key.data(), key.size(), seconds) != REDIS_OK ||
+      redisAppendCommand(c, "TTL %b", key.data(), key.size()) != REDIS_OK) {
+    return std::unexpected(io_error(c, "incr"));
+  }
+  Reply replies[3];
+  for (auto& reply : replies) {
+    void* out = nullptr;
+    if (redisGetReply(c, &out) != REDIS_OK) return std::unexpected(io_error(c, "incr"));
+    reply.reset(static_cast<redisReply*>(out));
+  }
+  for (const auto& reply : replies) {
+    if (reply->type == REDIS_REPLY_ERROR) return fail(Errc::kInternal, std::string("redis incr: ") + reply->str);
+    if (reply->type != REDIS_REPLY_INTEGER) return fail(Errc::kInternal, "redis incr: unexpected reply");
+  }
+  Counter counter;
+  counter.count = static_cast<std::int64_t>(replies[0]->integer);
+  // TTL is -1 only if the key lost its expiry in between; report the window.
+  counter.ttl = std::chrono::seconds(replies[2]->integer > 0 ? replies[2]->integer : seconds);
+  return counter;
+}
+
+bool Client::ok() const { return ctx_ && raw(ctx_.get())->err == 0; }
 
 }  // namespace st::redis

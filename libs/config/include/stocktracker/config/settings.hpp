@@ -34,11 +34,19 @@ struct HostPort {
   std::uint16_t port = 0;
 };
 
+/// A request quota: `count` requests per `window_ms`.
+struct RateLimit {
+  std::int64_t count = 0;
+  std::int64_t window_ms = 0;
+  bool operator==(const RateLimit&) const = default;
+};
+
 struct Settings {
   std::string database_url;
   std::string redis_url;
   HostPort redis;
   int redis_db = 0;
+  std::string redis_password;  // from REDIS_URL's user info; empty = no AUTH
   std::string kafka_bootstrap_servers;
   std::string schema_registry_url;
   std::string alpha_vantage_api_key;
@@ -55,6 +63,12 @@ struct Settings {
   std::vector<std::string> symbols;
   std::uint64_t sim_seed = 42;
   double sim_rate = 0;
+  std::string ingest_source;                  // "simulator" or "providers"
+  std::vector<std::string> ingest_providers;  // failover order, e.g. {"alphavantage", "yahoo"}
+  std::string alpha_vantage_base_url;
+  std::string yahoo_base_url;
+  std::vector<RateLimit> alpha_vantage_limits;
+  std::vector<RateLimit> yahoo_limits;
 };
 
 /// Raw values by environment-variable name, as collected from env and flags.
@@ -70,5 +84,7 @@ std::string redact_url(std::string_view url);
 
 /// Validators, exposed for tests and for subcommand flags.
 Result<HostPort> parse_host_port(std::string_view text);
+/// "5/minute,25/day": requests per second, minute, hour or day.
+Result<std::vector<RateLimit>> parse_rate_limits(std::string_view text);
 
 }  // namespace st::config

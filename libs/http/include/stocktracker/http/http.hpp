@@ -24,6 +24,7 @@ struct Request {
   std::map<std::string, std::string, std::less<>> params;  // from ":name" segments
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string remote_address;  // the peer's IP address ("127.0.0.1"); no proxy header is trusted
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
   [[nodiscard]] std::optional<std::string_view> query_param(std::string_view name) const;
 };

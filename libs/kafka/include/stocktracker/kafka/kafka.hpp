@@ -153,10 +153,10 @@ class Consumer {
   /// answer can no longer change under the caller.
   Result<std::vector<TopicPartition>> committed_stable(const std::vector<TopicPartition>& partitions,
                                                       std::chrono::milliseconds timeout);
-  /// The high watermark (end offset, transaction markers included) asked
-  /// of the partition leader.
-  Result<std::int64_t> high_watermark(const std::string& topic, std::int32_t partition,
-                                      std::chrono::milliseconds timeout);
+  /// The low and high watermarks (first offset; end offset, transaction
+  /// markers included) asked of the partition leader.
+  Result<std::pair<std::int64_t, std::int64_t>> watermarks(const std::string& topic, std::int32_t partition,
+                                                          std::chrono::milliseconds timeout);
   /// Up to `max` messages, waiting at most `timeout` for the first.
   std::vector<Message> poll_batch(std::size_t max, std::chrono::milliseconds timeout);
   /// Commits the given next-offsets to the group (for monitoring lag; the

@@ -2,6 +2,7 @@
 // The hiredis driver: one synchronous connection. Not thread-safe; a
 // service keeps one per thread or a small pool.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,24 @@ class Client {
   Status ping();
   Result<std::optional<std::string>> get(std::string_view key);
   Status set(std::string_view key, std::string_view value, std::chrono::seconds ttl);
+  /// GETDEL: the value and its removal in one step, so two callers can
+  /// never both take the same value (single-use tokens).
+  Result<std::optional<std::string>> getdel(std::string_view key);
+  /// The number of keys removed (0 or 1).
+  Result<std::int64_t> del(std::string_view key);
+  Result<bool> exists(std::string_view key);
+
+  /// A fixed-window counter: INCR, then EXPIRE ... NX (the window starts at
+  /// the first hit and a lost EXPIRE is repaired by the next call), then
+  /// TTL, in one round trip.
+  struct Counter {
+    std::int64_t count = 0;
+    std::chrono::seconds ttl{0};  // until the window resets
+  };
+  Result<Counter> incr_with_expire(std::string_view key, std::chrono::seconds window);
+
+  /// False once an I/O error has left the connection unusable.
+  [[nodiscard]] bool ok() const;
 
  private:
   Client() = default;

@@ -1,0 +1,165 @@
+// `make bench`: the stream processor through the real Kafka, against a bare
+// librdkafka consume loop over the same records in the same run.
+//   baseline: a consumer reads the N records (no decoding, no output);
+//   process:  `stocktracker process` in a fresh consumer group consumes the
+//             same N records exactly once (decode, windows, rules, outputs,
+//             changelog, offsets in transactions) until its committed
+//             offsets reach the end.
+// Reports records/s of both, the ratio, and ticks per CPU-second of the
+// processor (its utime + stime from /proc). Prints a Markdown section.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <spawn.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_process.hpp"
+#include "stocktracker/kafka/kafka.hpp"
+
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+[[noreturn]] void die(const std::string& msg) { st::bench::die("process_bench", msg); }
+
+constexpr const char* kChildLog = "/tmp/process_bench_child.log";
+
+pid_t spawn(std::vector<std::string> args) { return st::bench::spawn(std::move(args), kChildLog); }
+int wait_exit(pid_t pid) { return st::bench::wait_exit(pid); }
+
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::vector<st::kafka::TopicPartition> ends(st::kafka::Admin& admin) {
+  auto e = admin.end_offsets("stock-prices", 10s);
+  if (!e) die(e.error().message);
+  return *e;
+}
+
+std::int64_t total(const std::vector<st::kafka::TopicPartition>& tps) {
+  std::int64_t n = 0;
+  for (const auto& tp : tps) n += tp.offset;
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string bin = argc > 1 ? argv[1] : "build/release/app/stocktracker";
+  const char* env_n = std::getenv("BENCH_PROCESS_TICKS");
+  const std::int64_t n = env_n != nullptr ? std::atoll(env_n) : 1'000'000;
+  const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
+  const std::string bootstrap = b != nullptr ? b : "127.0.0.1:9092";
+  auto admin = st::kafka::Admin::create(bootstrap);
+  if (!admin) die(admin.error().message);
+
+  // The records: n simulator ticks after everything already there.
+  const auto before = ends(**admin);
+  std::fprintf(stderr, "process_bench: producing %lld ticks\n", static_cast<long long>(n));
+  if (wait_exit(spawn({bin, "ingest", "--count", std::to_string(n), "--sim-rate", "1000000", "--news-every", "0",
+                       "--indicators-every", "0"})) != 0) {
+    die("ingest failed (see /tmp/process_bench_child.log)");
+  }
+  const auto after = ends(**admin);
+  const std::int64_t records = total(after) - total(before);
+
+  // Baseline: a bare consume loop from `before` to `after`.
+  std::fprintf(stderr, "process_bench: bare librdkafka consume loop\n");
+  double bare_rate = 0;
+  {
+    auto c = st::kafka::Consumer::create(bootstrap, "bench-bare", {}, {{"enable.partition.eof", "true"}});
+    if (!c) die(c.error().message);
+    if (!(*c)->assign(before)) die("assign failed");
+    std::int64_t seen = 0;
+    const auto t0 = Clock::now();
+    while (seen < records) {
+      for (auto& m : (*c)->poll_batch(10000, 100ms)) {
+        if (!m.error()) ++seen;
+      }
+      if (Clock::now() - t0 > 5min) die("bare loop did not finish");
+    }
+    bare_rate = static_cast<double>(seen) / std::chrono::duration<double>(Clock::now() - t0).count();
+    (*c)->close();
+  }
+
+  // The processor in a fresh group, starting at `before`.
+  const std::string group = "bench-process-" + std::to_string(::getpid());
+  {
+    auto c = st::kafka::Consumer::create(bootstrap, group, {});
+    if (!c) die(c.error().message);
+    if (!(*c)->commit(before)) die("cannot set the start offsets");
+    std::this_thread::sleep_for(1s);  // the commit above is asynchronous
+    (*c)->close();
+  }
+  std::fprintf(stderr, "process_bench: stocktracker process (group %s)\n", group.c_str());
+  const auto t0 = Clock::now();
+  const pid_t pid = spawn({bin, "process", "--group", group, "--instance-id", "bench"});
+  auto watcher = st::kafka::Consumer::create(bootstrap, group, {});
+  if (!watcher) die(watcher.error().message);
+  Clock::time_point first{};
+  std::int64_t at_first = 0;
+  double cpu = 0;
+  for (;;) {
+    auto committed = (*watcher)->committed_stable(after, 30s);
+    std::int64_t done = 0;
+    if (committed) {
+      for (const auto& tp : *committed) {
+        for (const auto& b0 : before) {
+          if (b0.partition == tp.partition && tp.offset > b0.offset) done += tp.offset - b0.offset;
+        }
+      }
+    }
+    if (first == Clock::time_point{} && done > 0) {
+      first = Clock::now();
+      at_first = done;
+    }
+    if (done >= records) {
+      cpu = cpu_seconds(pid);
+      break;
+    }
+    if (Clock::now() - t0 > 10min) die("process did not finish in 10 minutes");
+    std::this_thread::sleep_for(50ms);
+  }
+  const auto t_end = Clock::now();
+  kill(pid, SIGTERM);
+  wait_exit(pid);
+  const double steady = static_cast<double>(records - at_first) / std::chrono::duration<double>(t_end - first).count();
+  const double overall = static_cast<double>(records) / std::chrono::duration<double>(t_end - t0).count();
+
+  std::printf("## process: throughput through Kafka\n\n");
+  std::printf("%lld simulator ticks on `stock-prices` (50 symbols, 6 partitions), by `make bench` "
+              "(bench/process_bench.cpp).\n\n",
+              static_cast<long long>(records));
+  std::printf("| what | records/s | ÷ bare loop |\n|---|---:|---:|\n");
+  std::printf("| bare librdkafka consume loop (no decoding) | %.0f | 1.00× |\n", bare_rate);
+  std::printf("| `stocktracker process`, exactly once, steady state | %.0f | %.2f× |\n", steady, steady / bare_rate);
+  std::printf("| `stocktracker process`, including start-up and group join | %.0f | %.2f× |\n\n", overall,
+              overall / bare_rate);
+  std::printf("The processor used %.1f CPU-seconds: %.0f ticks per CPU-second (its own process, Kafka's "
+              "broker not counted).\n",
+              cpu, static_cast<double>(records) / cpu);
+  std::printf("Targets (TARGETS.md): ≥ 0.8× the bare loop, ≥ 1,000,000 ticks per CPU-second.\n\n");
+  return 0;
+}
