@@ -29,6 +29,22 @@ setsid "$BIN" up &
 PID=$!
 # Forward Ctrl-C / TERM to the pipeline and wait for its clean shutdown.
 trap 'kill -TERM $PID 2>/dev/null || true' INT TERM
+
+# A demo login, registered once the API answers (kept across runs in the
+# database; a second registration answers 409, which is fine).
+API="http://${API_HOST:-127.0.0.1}:${API_PORT:-8080}"
+DEMO_EMAIL="demo@stocktracker.local"
+DEMO_PASSWORD="demo-password-2026"
+for _ in $(seq 1 100); do
+  curl -fs "$API/healthz" >/dev/null 2>&1 && break
+  kill -0 $PID 2>/dev/null || break
+  sleep 0.3
+done
+if curl -fs "$API/healthz" >/dev/null 2>&1; then
+  curl -s -o /dev/null -X POST "$API/api/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$DEMO_EMAIL\",\"password\":\"$DEMO_PASSWORD\",\"display_name\":\"Demo\"}" || true
+  echo "run: demo login: $DEMO_EMAIL / $DEMO_PASSWORD  (POST $API/api/auth/login)"
+fi
 set +e
 wait $PID
 # A trapped signal interrupts `wait`; wait until the pipeline has really
