@@ -57,6 +57,13 @@ Status read_to_end(const std::string& bootstrap, const std::string& group,
     bool stable = true;
     for (const auto& tp : *positions) {
       auto marks = (*reader)->watermarks(tp.topic, tp.partition, 5s);
+      if (!marks && marks.error().retryable()) {
+        // A topic just created may not have elected its leaders yet.
+        log::info("restore retries", {{"error", marks.error().message}});
+        stable = false;
+        std::this_thread::sleep_for(200ms);
+        break;
+      }
       if (!marks) return std::unexpected(marks.error());
       const auto [low, high] = *marks;
       // No position yet: nothing was read, which is the end only for an

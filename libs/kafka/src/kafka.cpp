@@ -598,6 +598,18 @@ Status Admin::ping(std::chrono::milliseconds timeout) {
 
 Result<std::vector<TopicPartition>> Admin::end_offsets(const std::string& topic,
                                                        std::chrono::milliseconds timeout) {
+  // Right after a topic is created its partitions may have no leader yet:
+  // retryable answers are asked again until the timeout.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto r = end_offsets_once(topic, timeout);
+    if (r || !r.error().retryable() || std::chrono::steady_clock::now() >= deadline) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+Result<std::vector<TopicPartition>> Admin::end_offsets_once(const std::string& topic,
+                                                            std::chrono::milliseconds timeout) {
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(impl_->rk.get(), topic.c_str(), nullptr);
   const rd_kafka_resp_err_t err =
@@ -619,6 +631,8 @@ Result<std::vector<TopicPartition>> Admin::end_offsets(const std::string& topic,
         out.push_back({topic, part, high});
       }
     }
+  } else if (md->topic_cnt == 1) {
+    st = std::unexpected(to_error(md->topics[0].err, "topic " + topic));  // e.g. no leader yet: retryable
   } else {
     st = fail(Errc::kNotFound, "topic " + topic + " not found");
   }

@@ -191,6 +191,7 @@ class Admin {
 
  private:
   Admin() = default;
+  Result<std::vector<TopicPartition>> end_offsets_once(const std::string& topic, std::chrono::milliseconds timeout);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
