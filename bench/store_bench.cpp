@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
   std::snprintf(line, sizeof line,
                 "The store's figure is steady state, from its first committed batch to its last; with start-up "
                 "and the consumer group join it drained the backlog in %.1f s.\n"
-                "Targets (TARGETS.md): ≥ 50× single-row, ≥ 2× multi-VALUES, ≥ 250,000 rows/s.\n",
+                "Targets (TARGETS.md): ≥ 50× single-row, ≥ 2× multi-VALUES, ≥ 250,000 rows/s.\n\n",
                 store.total_seconds);
   md << line;
   std::cout << md.str();
