@@ -55,7 +55,7 @@ bool numbers_finite(const boost::json::value& v) {
 
 }  // namespace
 
-Result<boost::json::object> parse_object(std::string_view json) {
+Result<boost::json::object> parse_object(std::string_view json, boost::json::storage_ptr storage) {
   if (json.size() > kMaxMessageBytes) {
     return fail(Errc::kInvalidInput, "oversize: message is " + std::to_string(json.size()) +
                                          " bytes, the limit is " + std::to_string(kMaxMessageBytes));
@@ -63,7 +63,7 @@ Result<boost::json::object> parse_object(std::string_view json) {
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 16;
-  boost::json::value v = boost::json::parse(json, ec, {}, opts);
+  boost::json::value v = boost::json::parse(json, ec, std::move(storage), opts);
   if (ec) return fail(Errc::kInvalidInput, "parse: malformed JSON: " + ec.message());
   if (!v.is_object()) return fail(Errc::kInvalidInput, "parse: message must be a JSON object");
   return std::move(v.as_object());

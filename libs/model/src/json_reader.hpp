@@ -2,6 +2,7 @@
 // Reads one JSON object field by field with schema-style checks; the first
 // problem becomes an Error naming the field. Private to the model module.
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
@@ -38,7 +39,8 @@ inline constexpr NumberBounds kPriceBounds{0, 1e12, true, true};
 inline constexpr NumberBounds kSentimentBounds{-1, 1};
 
 /// Parses `json` (size-limited) into an object, or fails with a reason.
-Result<boost::json::object> parse_object(std::string_view json);
+/// `storage` backs the parsed object (a per-message monotonic buffer).
+Result<boost::json::object> parse_object(std::string_view json, boost::json::storage_ptr storage);
 
 class ObjectReader {
  public:
@@ -147,7 +149,11 @@ class ObjectReader {
 /// `read(reader, value)`; every field must be read.
 template <class T, class Read>
 Result<T> decode_message(std::string_view json, Read read) {
-  auto obj = parse_object(json);
+  // Small messages parse into a stack buffer: no heap allocation for the
+  // DOM, which is dropped when the typed value has been read out of it.
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource memory(buffer, sizeof buffer);
+  auto obj = parse_object(json, &memory);
   if (!obj) return std::unexpected(obj.error());
   ObjectReader r(*obj);
   T value;
