@@ -14,7 +14,7 @@ help:
 	@echo "make run            install, build, start PostgreSQL/Redis/Kafka, run the whole pipeline"
 	@echo "make test           install, build, start the servers, run every test"
 	@echo "make bench          run the benchmarks, write docs/benchmarks.md"
-	@echo "make services-up    start the local servers only (services-down stops them)"
+	@echo "make services-up    start the local servers only (services-down stops them, services-status shows them)"
 	@echo "make clean          stop the servers, delete build/ and var/"
 
 deps:

@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
   auto* api = app.add_subcommand("api", "Serve the REST API");
 
   auto* up =
-      app.add_subcommand("up", "Run every service in one process (migrate, topics, ingest, store, notify, api)");
+      app.add_subcommand("up", "Run every service in one process (migrate, topics, then ingest, process, store, notify, api)");
   up->add_flag("--no-setup", no_setup, "Skip migrations and topic creation");
 
   for (auto* cmd : {migrate, topics, ingest, store, process, notify, api, up}) add_settings(*cmd, raw);
