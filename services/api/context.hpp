@@ -1,7 +1,10 @@
 #pragma once
 // What every route needs: the database pool, the health probes, Redis, the
 // token service and the clock. Owned by run_api; routes hold a reference.
+#include <expected>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "stocktracker/base/clock.hpp"
 #include "stocktracker/config/settings.hpp"
@@ -36,8 +39,25 @@ void add_health_routes(http::Router& router, Context& ctx);
 void add_company_routes(http::Router& router, Context& ctx);
 void add_auth_routes(http::Router& router, Context& ctx);
 void add_user_routes(http::Router& router, Context& ctx);
+void add_alert_rule_routes(http::Router& router, Context& ctx);
+void add_notification_routes(http::Router& router, Context& ctx);
 
 /// 503 problem for a failed database call (details logged, not returned).
 http::Response database_problem(const Error& error);
+
+/// An optional integer query parameter within [min, max] into `out`; a 400
+/// problem naming it otherwise.
+std::optional<http::Response> int_param(const http::Request& req, std::string_view name, std::int64_t min,
+                                        std::int64_t max, std::int64_t& out);
+
+struct CompanyRef {
+  std::string id;
+  std::string symbol;
+};
+
+/// The company `id` names, by numeric id or by symbol; a 400 or 404 problem
+/// naming `field` otherwise.
+std::expected<CompanyRef, http::Response> find_company(pg::Connection& conn, const std::string& id,
+                                                       std::string_view field = "id");
 
 }  // namespace st::api

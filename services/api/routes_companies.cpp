@@ -18,23 +18,6 @@
 namespace st::api {
 namespace {
 
-/// An optional integer query parameter within [min, max].
-std::optional<http::Response> int_param(const http::Request& req, std::string_view name, std::int64_t min,
-                                        std::int64_t max, std::int64_t& out) {
-  auto v = req.query_param(name);
-  if (!v) return std::nullopt;
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc{} || p != v->data() + v->size() || n < min || n > max) {
-    return http::problem(400, "Invalid query parameter",
-                         std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
-                             std::to_string(max),
-                         name);
-  }
-  out = n;
-  return std::nullopt;
-}
-
 std::optional<http::Response> time_param(const http::Request& req, std::string_view name,
                                          std::optional<EpochMs>& out) {
   auto v = req.query_param(name);
@@ -77,26 +60,6 @@ void append_company_fields(std::string& out, const pg::Rows& rows, int i) {
 
 constexpr std::int64_t kMaxTracked = 1000;  // the user-preferences schema's maxItems
 
-struct CompanyRef {
-  std::string id;
-  std::string symbol;
-};
-
-/// The company a path's :id names, by numeric id or by symbol; a 400 or
-/// 404 problem naming `id` otherwise.
-std::expected<CompanyRef, http::Response> find_company(pg::Connection& conn, const std::string& id) {
-  const bool numeric_id = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 18;
-  if (!numeric_id && !model::valid_symbol(id)) {
-    return std::unexpected(http::problem(400, "Invalid company", "id must be a company id or a symbol", "id"));
-  }
-  auto company = conn.exec(numeric_id ? "SELECT id, symbol FROM companies WHERE id = $1::bigint"
-                                      : "SELECT id, symbol FROM companies WHERE symbol = $1",
-                           {id});
-  if (!company) return std::unexpected(database_problem(company.error()));
-  if (company->size() == 0) return std::unexpected(http::problem(404, "Not Found", "no company " + id, "id"));
-  return CompanyRef{std::string(company->get(0, 0)), std::string(company->get(0, 1))};
-}
-
 std::string company_ref_json(const CompanyRef& c) {
   std::string out = "{\"id\":" + c.id + ",\"symbol\":";
   append_json_string(out, c.symbol);
@@ -105,6 +68,37 @@ std::string company_ref_json(const CompanyRef& c) {
 }
 
 }  // namespace
+
+std::optional<http::Response> int_param(const http::Request& req, std::string_view name, std::int64_t min,
+                                        std::int64_t max, std::int64_t& out) {
+  auto v = req.query_param(name);
+  if (!v) return std::nullopt;
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || p != v->data() + v->size() || n < min || n > max) {
+    return http::problem(400, "Invalid query parameter",
+                         std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
+                             std::to_string(max),
+                         name);
+  }
+  out = n;
+  return std::nullopt;
+}
+
+std::expected<CompanyRef, http::Response> find_company(pg::Connection& conn, const std::string& id,
+                                                       std::string_view field) {
+  const bool numeric_id = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 18;
+  if (!numeric_id && !model::valid_symbol(id)) {
+    return std::unexpected(
+        http::problem(400, "Invalid company", std::string(field) + " must be a company id or a symbol", field));
+  }
+  auto company = conn.exec(numeric_id ? "SELECT id, symbol FROM companies WHERE id = $1::bigint"
+                                      : "SELECT id, symbol FROM companies WHERE symbol = $1",
+                           {id});
+  if (!company) return std::unexpected(database_problem(company.error()));
+  if (company->size() == 0) return std::unexpected(http::problem(404, "Not Found", "no company " + id, field));
+  return CompanyRef{std::string(company->get(0, 0)), std::string(company->get(0, 1))};
+}
 
 http::Response database_problem(const Error& error) {
   log::error("database error", {{"error", error.message}});
