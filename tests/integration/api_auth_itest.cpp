@@ -12,9 +12,8 @@
 
 #include <array>
 #include <csignal>
-#include <random>
-#include <set>
 
+#include "api_fixture.hpp"
 #include "harness.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/model/alert_codec.hpp"
@@ -23,20 +22,7 @@ namespace st::itest {
 namespace {
 
 const std::string kSecret = "itest-auth-secret-0123456789-abcdefghijk";  // 40 bytes
-const std::string kPassword = "correct horse battery";
-
-boost::json::object parse(const HttpResponse& r) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(r.body, ec);
-  return !ec && v.is_object() ? v.as_object() : boost::json::object{};
-}
-
-std::string str(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-HttpHeaders bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+const std::string& kPassword = kApiPassword;
 
 std::string base64url(std::string_view bytes) {
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
@@ -62,105 +48,31 @@ std::int64_t now_s() {
       .count();
 }
 
-/// A loopback address of its own for each test, so per-IP limits of this
-/// run never meet those of another test or another run.
-std::string fresh_ip() {
-  static std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> byte(2, 254);
-  return "127." + std::to_string(byte(rng)) + "." + std::to_string(byte(rng)) + "." + std::to_string(byte(rng));
-}
-
-struct Session {
-  std::int64_t user_id = 0;
-  std::string email;
-  std::string access;
-  std::string refresh;
-};
-
 class ApiAuth : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_EQ(run({"migrate"}), 0);
-    ASSERT_EQ(run({"topics"}), 0);
     ASSERT_GE(sodium_init(), 0);
     tag_ = unique_tag();
-    auto conn = db();
-    for (const char* suffix : {"A", "B"}) {
-      ASSERT_TRUE(conn.exec("INSERT INTO companies (symbol, name, sector) VALUES ($1, $2, 'Test')",
-                            {company(suffix), "Auth test " + company(suffix)}));
-    }
-    port_ = free_port();
-    api_ = std::make_unique<Child>(std::vector<std::string>{"api", "--api-port", std::to_string(port_)},
-                                   std::map<std::string, std::string>{{"JWT_SECRET", kSecret}});
-    ASSERT_TRUE(eventually([] { return http_get(port_, "/healthz").has_value(); }, std::chrono::seconds(20)))
-        << api_->log_tail();
+    server_.start(tag_, "AU", "Auth test ", kSecret);
   }
 
-  static void TearDownTestSuite() {
-    auto conn = db();
-    // A tombstone per user on the compacted topic, so no consumer keeps
-    // the state of a user that is gone; the running api relays them.
-    for (const auto id : users_) {
-      (void)conn.exec("INSERT INTO outbox (topic, key, payload) VALUES ('user-preferences', $1, NULL)",
-                      {std::to_string(id)});
-      (void)conn.exec("DELETE FROM users WHERE id = $1::bigint", {std::to_string(id)});
-    }
-    (void)conn.exec("DELETE FROM users WHERE email LIKE $1", {"itest-" + tag_ + "-%"});
-    std::string keys = "{";
-    for (const auto id : users_) {
-      if (keys.size() > 1) keys += ',';
-      keys += std::to_string(id);
-    }
-    keys += "}";
-    const auto unpublished = [&] {
-      return query_int(conn, "SELECT count(*) FROM outbox WHERE key = ANY($1::text[]) AND published_at IS NULL",
-                       {keys});
-    };
-    EXPECT_TRUE(eventually([&] { return unpublished() == 0; }, std::chrono::seconds(30)));
-    (void)conn.exec("DELETE FROM companies WHERE symbol = ANY($1::text[])",
-                    {"{" + company("A") + "," + company("B") + "}"});
-    if (api_) {
-      api_->signal(SIGTERM);
-      EXPECT_EQ(api_->wait(), 0) << api_->log_tail();
-      api_.reset();
-    }
-  }
+  static void TearDownTestSuite() { server_.stop_and_clean(); }
 
-  static std::string company(const std::string& suffix) { return "AU" + tag_ + suffix; }
-  static std::string email(const std::string& name) { return "itest-" + tag_ + "-" + name + "@example.com"; }
+  static std::string company(const std::string& suffix) { return server_.company(suffix); }
+  static std::string email(const std::string& name) { return server_.email(name); }
 
   static std::optional<HttpResponse> call(const std::string& method, const std::string& target,
                                           const HttpHeaders& headers = {}, const std::string& body = {},
                                           const std::string& ip = "127.0.0.1") {
-    return http_request(port_, method, target, headers, body, ip);
+    return server_.request(method, target, headers, body, ip);
   }
 
-  /// Registers `name` (from its own address) and remembers it for cleanup.
   static Session register_user(const std::string& name, const std::string& password = kPassword) {
-    const auto r = call("POST", "/api/auth/register", {},
-                        R"({"email":")" + email(name) + R"(","password":")" + password + R"("})", fresh_ip());
-    Session s;
-    EXPECT_TRUE(r);
-    if (!r) return s;
-    EXPECT_EQ(r->status, 201) << r->body;
-    const auto o = parse(*r);
-    if (const auto* user = o.if_contains("user"); user != nullptr && user->is_object()) {
-      s.user_id = user->as_object().at("id").as_int64();
-      users_.insert(s.user_id);
-    }
-    s.email = email(name);
-    s.access = str(o, "access_token");
-    s.refresh = str(o, "refresh_token");
-    return s;
+    return server_.register_user(name, password);
   }
 
-  static int status(const std::optional<HttpResponse>& r) { return r ? r->status : -1; }
-  static std::string field(const std::optional<HttpResponse>& r) { return r ? str(parse(*r), "field") : ""; }
-
-  static inline std::uint16_t port_ = 0;
-  static inline std::unique_ptr<Child> api_;
+  static inline ApiServer server_;
   static inline std::string tag_;
-  static inline std::set<std::int64_t> users_;
 };
 
 TEST_F(ApiAuth, RegisterLoginVerifyRefreshRotationAndLogout) {
@@ -451,7 +363,7 @@ TEST_F(ApiAuth, BurstsPastTheLimitsGet429WithRetryAfter) {
                         R"({"email":")" + email("reg" + std::to_string(i)) + R"(","password":")" + kPassword + R"("})",
                         ip3);
     EXPECT_EQ(status(r), 201) << r->body;
-    if (r && r->status == 201) users_.insert(parse(*r).at("user").at("id").as_int64());
+    if (r && r->status == 201) server_.track_user(parse(*r).at("user").at("id").as_int64());
   }
   const auto reg = call("POST", "/api/auth/register", {},
                         R"({"email":")" + email("reg9") + R"(","password":")" + kPassword + R"("})", ip3);
@@ -502,15 +414,8 @@ TEST_F(ApiAuth, PreferencesChangeReachesTheTopicThroughTheOutbox) {
                         {id, company("B")}));
 
   // Read user-preferences from its current end, as a fresh consumer.
-  const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
-  const std::string servers = b != nullptr ? b : "127.0.0.1:9092";
-  auto admin = kafka::Admin::create(servers);
-  ASSERT_TRUE(admin);
-  auto ends = (*admin)->end_offsets("user-preferences", std::chrono::seconds(10));
-  ASSERT_TRUE(ends);
-  auto consumer = kafka::Consumer::create(servers, "itest-auth-" + tag_, {});
+  auto consumer = preferences_consumer_at_end("itest-auth-" + tag_);
   ASSERT_TRUE(consumer);
-  ASSERT_TRUE((*consumer)->assign(*ends));
 
   const std::int64_t rows_before = query_int(conn, "SELECT count(*) FROM outbox WHERE key = $1", {id});
   const auto put = call("PUT", "/api/users/preferences", bearer(s.access),
@@ -524,20 +429,11 @@ TEST_F(ApiAuth, PreferencesChangeReachesTheTopicThroughTheOutbox) {
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_EQ(stored->price_change_threshold, 1.25);
 
-  std::optional<model::UserPreferences> seen;
-  ASSERT_TRUE(eventually(
-      [&] {
-        for (auto& m : (*consumer)->poll_batch(100, std::chrono::milliseconds(200))) {
-          if (m.error() || m.key() != id) continue;
-          auto p = model::decode_preferences(m.payload());
-          EXPECT_TRUE(p) << p.error().message << ": " << m.payload();
-          if (p && p->price_change_threshold == 1.25) seen = *p;
-        }
-        return seen.has_value();
-      },
-      std::chrono::seconds(30)))
-      << api_->log_tail();
-  (*consumer)->close();
+  const auto seen = await_preferences(
+      *consumer, id, [](const model::UserPreferences& p) { return p.price_change_threshold == 1.25; },
+      std::chrono::seconds(30));
+  ASSERT_TRUE(seen) << server_.log_tail();
+  consumer->close();
   EXPECT_EQ(seen->user_id.value(), s.user_id);
   EXPECT_EQ(seen->tracked, std::vector<std::string>{company("B")});
   EXPECT_TRUE(seen->channels.push);

@@ -7,10 +7,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include <csignal>
-#include <random>
-#include <set>
 
+#include "api_fixture.hpp"
 #include "harness.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/model/alert_codec.hpp"
@@ -19,109 +17,25 @@ namespace st::itest {
 namespace {
 
 const std::string kSecret = "itest-rules-secret-0123456789-abcdefghijk";  // 41 bytes
-const std::string kPassword = "correct horse battery";
-
-boost::json::object parse(const HttpResponse& r) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(r.body, ec);
-  return !ec && v.is_object() ? v.as_object() : boost::json::object{};
-}
-
-std::string str(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-HttpHeaders bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-std::string fresh_ip() {
-  static std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> byte(2, 254);
-  return "127." + std::to_string(byte(rng)) + "." + std::to_string(byte(rng)) + "." + std::to_string(byte(rng));
-}
-
-struct Session {
-  std::int64_t user_id = 0;
-  std::string access;
-};
 
 class ApiRules : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_EQ(run({"migrate"}), 0);
-    ASSERT_EQ(run({"topics"}), 0);
     tag_ = unique_tag();
-    auto conn = db();
-    for (const char* suffix : {"A", "B"}) {
-      ASSERT_TRUE(conn.exec("INSERT INTO companies (symbol, name, sector) VALUES ($1, $2, 'Test')",
-                            {company(suffix), "Rules test " + company(suffix)}));
-    }
-    port_ = free_port();
-    api_ = std::make_unique<Child>(std::vector<std::string>{"api", "--api-port", std::to_string(port_)},
-                                   std::map<std::string, std::string>{{"JWT_SECRET", kSecret}});
-    ASSERT_TRUE(eventually([] { return http_get(port_, "/healthz").has_value(); }, std::chrono::seconds(20)))
-        << api_->log_tail();
+    server_.start(tag_, "RU", "Rules test ", kSecret);
   }
 
-  static void TearDownTestSuite() {
-    auto conn = db();
-    for (const auto id : users_) {
-      (void)conn.exec("INSERT INTO outbox (topic, key, payload) VALUES ('user-preferences', $1, NULL)",
-                      {std::to_string(id)});
-      (void)conn.exec("DELETE FROM users WHERE id = $1::bigint", {std::to_string(id)});
-    }
-    std::string keys = "{";
-    for (const auto id : users_) {
-      if (keys.size() > 1) keys += ',';
-      keys += std::to_string(id);
-    }
-    keys += "}";
-    EXPECT_TRUE(eventually(
-        [&] {
-          return query_int(conn, "SELECT count(*) FROM outbox WHERE key = ANY($1::text[]) AND published_at IS NULL",
-                           {keys}) == 0;
-        },
-        std::chrono::seconds(30)));
-    std::string symbols = "{";
-    symbols += company("A");
-    symbols += ',';
-    symbols += company("B");
-    symbols += '}';
-    (void)conn.exec("DELETE FROM companies WHERE symbol = ANY($1::text[])", {symbols});
-    if (api_) {
-      api_->signal(SIGTERM);
-      EXPECT_EQ(api_->wait(), 0) << api_->log_tail();
-      api_.reset();
-    }
-  }
+  static void TearDownTestSuite() { server_.stop_and_clean(); }
 
-  static std::string company(const std::string& suffix) { return "RU" + tag_ + suffix; }
+  static std::string company(const std::string& suffix) { return server_.company(suffix); }
 
   static std::optional<HttpResponse> call(const std::string& method, const std::string& target,
                                           const Session& s, const std::string& body = {}) {
-    return http_request(port_, method, target, bearer(s.access), body);
+    return server_.call(method, target, s, body);
   }
 
-  static Session register_user(const std::string& name) {
-    const auto r = http_request(port_, "POST", "/api/auth/register", {},
-                                R"({"email":"itest-)" + tag_ + "-" + name + R"(@example.com","password":")" +
-                                    kPassword + R"("})",
-                                fresh_ip());
-    Session s;
-    EXPECT_TRUE(r);
-    if (!r) return s;
-    EXPECT_EQ(r->status, 201) << r->body;
-    const auto o = parse(*r);
-    if (const auto* user = o.if_contains("user"); user != nullptr && user->is_object()) {
-      s.user_id = user->as_object().at("id").as_int64();
-      users_.insert(s.user_id);
-    }
-    s.access = str(o, "access_token");
-    return s;
-  }
+  static Session register_user(const std::string& name) { return server_.register_user(name); }
 
-  static int status(const std::optional<HttpResponse>& r) { return r ? r->status : -1; }
-  static std::string field(const std::optional<HttpResponse>& r) { return r ? str(parse(*r), "field") : ""; }
   static boost::json::object rule_of(const std::optional<HttpResponse>& r) {
     if (!r) return {};
     const auto o = parse(*r);
@@ -129,10 +43,8 @@ class ApiRules : public ::testing::Test {
     return rule != nullptr && rule->is_object() ? rule->as_object() : boost::json::object{};
   }
 
-  static inline std::uint16_t port_ = 0;
-  static inline std::unique_ptr<Child> api_;
+  static inline ApiServer server_;
   static inline std::string tag_;
-  static inline std::set<std::int64_t> users_;
 };
 
 TEST_F(ApiRules, CreateListGetUpdatePauseRearmDelete) {
@@ -262,7 +174,7 @@ TEST_F(ApiRules, AnotherUsersRuleIsNotFoundOnEveryRoute) {
   EXPECT_EQ(status(call("POST", path + "/rearm", b)), 404);
   EXPECT_EQ(status(call("DELETE", path, b)), 404);
   EXPECT_EQ(parse(*call("GET", "/api/alerts/rules", b)).at("total").as_int64(), 0);
-  EXPECT_EQ(status(http_request(port_, "GET", path)), 401);
+  EXPECT_EQ(status(server_.request("GET", path)), 401);
 
   const auto still = rule_of(call("GET", path, a));
   EXPECT_EQ(still.at("params").at("price").as_int64(), 10);
@@ -273,15 +185,8 @@ TEST_F(ApiRules, RuleChangeReachesTheTopicThroughTheOutbox) {
   const Session a = register_user("outbox");
   ASSERT_GT(a.user_id, 0);
   const std::string id = std::to_string(a.user_id);
-  const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
-  const std::string servers = b != nullptr ? b : "127.0.0.1:9092";
-  auto admin = kafka::Admin::create(servers);
-  ASSERT_TRUE(admin);
-  auto ends = (*admin)->end_offsets("user-preferences", std::chrono::seconds(10));
-  ASSERT_TRUE(ends);
-  auto consumer = kafka::Consumer::create(servers, "itest-rules-" + tag_, {});
+  auto consumer = preferences_consumer_at_end("itest-rules-" + tag_);
   ASSERT_TRUE(consumer);
-  ASSERT_TRUE((*consumer)->assign(*ends));
 
   auto conn = db();
   const auto created = call("POST", "/api/alerts/rules", a,
@@ -295,20 +200,14 @@ TEST_F(ApiRules, RuleChangeReachesTheTopicThroughTheOutbox) {
   ASSERT_EQ(status(call("POST", "/api/alerts/rules/" + std::to_string(rule_id) + "/pause", a)), 200);
   EXPECT_EQ(query_int(conn, "SELECT count(*) FROM outbox WHERE key = $1", {id}), 2);
 
-  std::optional<model::UserPreferences> seen;
-  ASSERT_TRUE(eventually(
-      [&] {
-        for (auto& m : (*consumer)->poll_batch(100, std::chrono::milliseconds(200))) {
-          if (m.error() || m.key() != id) continue;
-          auto p = model::decode_preferences(m.payload());
-          EXPECT_TRUE(p) << p.error().message << ": " << m.payload();
-          if (p && p->rules.size() == 1 && p->rules[0].state == model::RuleState::kPaused) seen = *p;
-        }
-        return seen.has_value();
+  const auto seen = await_preferences(
+      *consumer, id,
+      [](const model::UserPreferences& p) {
+        return p.rules.size() == 1 && p.rules[0].state == model::RuleState::kPaused;
       },
-      std::chrono::seconds(30)))
-      << api_->log_tail();
-  (*consumer)->close();
+      std::chrono::seconds(30));
+  ASSERT_TRUE(seen) << server_.log_tail();
+  consumer->close();
   EXPECT_EQ(seen->rules[0].id.value(), rule_id);
   EXPECT_EQ(seen->rules[0].symbol, company("B"));
   EXPECT_EQ(seen->rules[0].kind, model::RuleKind::kPctChangePrevClose);
