@@ -4,6 +4,7 @@
 // outbox in the same transaction).
 #include <charconv>
 
+#include "candles_query.hpp"
 #include "context.hpp"
 #include "outbox_relay.hpp"
 #include "request_body.hpp"
@@ -146,15 +147,21 @@ void add_company_routes(http::Router& router, Context& ctx) {
     if (auto p = time_param(req, "from", from)) return *p;
     if (auto p = time_param(req, "to", to)) return *p;
     if (from && to && *from >= *to) return http::problem(400, "Invalid time range", "from must be before to", "from");
-    if (auto interval = req.query_param("interval"); interval && *interval != "tick") {
-      return http::problem(400, "Invalid query parameter", "interval: only tick is served by this version",
-                           "interval");
+    const std::string_view interval = req.query_param("interval").value_or("tick");
+    if (interval != "tick" && !is_candle_interval(interval)) {
+      return http::problem(400, "Invalid query parameter", "interval must be tick, 5m, 1h or 1d", "interval");
     }
     auto lease = ctx.db.acquire();
     if (!lease) return database_problem(lease.error());
     auto company = find_company(**lease, id);
     if (!company) return company.error();
     const std::string& symbol = company->symbol;
+    if (interval != "tick") {
+      auto candles = candles_json(**lease, symbol, interval, from, to, limit);
+      if (!candles) return database_problem(candles.error());
+      return http::json(200, "{\"company\":" + company_ref_json(*company) + ",\"interval\":\"" + std::string(interval) +
+                                 "\",\"candles\":" + *candles + "}");
+    }
 
     // Newest first within the range, then returned oldest first.
     auto rows = (*lease)->exec(

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <algorithm>
 #include <csignal>
 
 #include "harness.hpp"
@@ -81,6 +82,42 @@ TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
                       "SELECT count(*) - count(DISTINCT alert_id) FROM notifications WHERE user_id = $1",
                       {std::to_string(user_id)}),
             0);
+
+  // The API serves the stored candles, and hours and days built from them.
+  const std::uint16_t port = free_port();
+  Child api({"api", "--api-port", std::to_string(port)}, {{"JWT_SECRET", std::string(40, 'c')}});
+  ASSERT_TRUE(eventually([&] { return http_get(port, "/healthz").has_value(); }, std::chrono::seconds(20)))
+      << api.log_tail();
+  const auto candles_of = [&](const std::string& interval) {
+    const auto r = http_get(port, "/api/companies/" + symbol + "/prices?interval=" + interval + "&limit=10000");
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r ? boost::json::parse(r->body).at("candles").as_array() : boost::json::array{};
+  };
+  const auto five = candles_of("5m");
+  EXPECT_EQ(static_cast<std::int64_t>(five.size()), count("SELECT count(*) FROM price_candles WHERE symbol = $1"));
+  std::int64_t ticks_5m = 0;
+  for (const auto& c : five) ticks_5m += c.at("ticks").as_int64();
+  for (const char* interval : {"1h", "1d"}) {
+    const auto agg = candles_of(interval);
+    ASSERT_FALSE(agg.empty()) << interval;
+    EXPECT_LT(agg.size(), five.size()) << interval;
+    std::int64_t ticks = 0;
+    double high = 0;
+    for (const auto& c : agg) {
+      ticks += c.at("ticks").as_int64();
+      high = std::max(high, c.at("high").to_number<double>());
+    }
+    EXPECT_EQ(ticks, ticks_5m) << interval;  // every 5-minute candle lands in exactly one bucket
+    double high_5m = 0;
+    for (const auto& c : five) high_5m = std::max(high_5m, c.at("high").to_number<double>());
+    EXPECT_EQ(high, high_5m) << interval;
+  }
+  const auto bad = http_get(port, "/api/companies/" + symbol + "/prices?interval=2m");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(boost::json::parse(bad->body).at("field").as_string(), "interval");
+  api.signal(SIGTERM);
+  EXPECT_EQ(api.wait(), 0) << api.log_tail();
 
   for (Child* c : {&process, &store, &notify}) {
     c->signal(SIGTERM);

@@ -1,0 +1,68 @@
+#include "candles_query.hpp"
+
+namespace st::api {
+namespace {
+
+// Buckets of the requested interval over the stored 5-minute candles: open
+// of the first, close of the last, extremes, summed volume and ticks, the
+// volume-weighted VWAP, final only when every part is final. A trading day
+// is a New York calendar day.
+constexpr std::string_view kQuery = R"sql(
+WITH c AS (
+  SELECT CASE $5
+           WHEN '5m' THEN bucket_start
+           WHEN '1h' THEN date_trunc('hour', bucket_start)
+           ELSE date_trunc('day', bucket_start AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'
+         END AS b,
+         bucket_start, open, high, low, close, volume, vwap, tick_count, is_final
+  FROM price_candles
+  WHERE symbol = $1 AND interval = '5m'
+    AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
+    AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+), g AS (
+  SELECT b,
+         (array_agg(open ORDER BY bucket_start))[1] AS open,
+         max(high) AS high, min(low) AS low,
+         (array_agg(close ORDER BY bucket_start DESC))[1] AS close,
+         sum(volume) AS volume,
+         sum(vwap * volume) / nullif(sum(volume) FILTER (WHERE vwap IS NOT NULL), 0) AS vwap,
+         sum(tick_count) AS ticks,
+         bool_and(is_final) AS final
+  FROM c GROUP BY b ORDER BY b DESC LIMIT $4::int
+)
+SELECT (extract(epoch FROM b) * 1000)::bigint, open::float8, high::float8, low::float8, close::float8, volume,
+       vwap::float8, ticks, final
+FROM g ORDER BY b)sql";
+
+}  // namespace
+
+bool is_candle_interval(std::string_view interval) { return interval == "5m" || interval == "1h" || interval == "1d"; }
+
+Result<std::string> candles_json(pg::Connection& conn, const std::string& symbol, std::string_view interval,
+                                 std::optional<EpochMs> from, std::optional<EpochMs> to, std::int64_t limit) {
+  auto rows = conn.exec(kQuery, {symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
+                                 to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit),
+                                 std::string(interval)});
+  if (!rows) return std::unexpected(rows.error());
+  static constexpr const char* kKeys[] = {"ts", "open", "high", "low", "close", "volume", "vwap", "ticks"};
+  std::string out = "[";
+  out.reserve(static_cast<std::size_t>(rows->size()) * 160);
+  for (int i = 0; i < rows->size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('{');
+    for (int col = 0; col < 8; ++col) {
+      out += '"';
+      out += kKeys[col];
+      out += "\":";
+      out += rows->is_null(i, col) ? std::string_view("null") : rows->get(i, col);  // numbers as PostgreSQL prints them
+      out.push_back(',');
+    }
+    out += "\"final\":";
+    out += rows->get(i, 8) == "t" ? "true" : "false";
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace st::api
