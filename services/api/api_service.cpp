@@ -32,6 +32,8 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
   add_user_routes(router, ctx);
   add_alert_rule_routes(router, ctx);
   add_notification_routes(router, ctx);
+  add_news_routes(router, ctx);
+  add_indicator_routes(router, ctx);
 
   http::ServerOptions server_options;
   server_options.host = s.api_host;

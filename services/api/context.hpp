@@ -41,6 +41,8 @@ void add_auth_routes(http::Router& router, Context& ctx);
 void add_user_routes(http::Router& router, Context& ctx);
 void add_alert_rule_routes(http::Router& router, Context& ctx);
 void add_notification_routes(http::Router& router, Context& ctx);
+void add_news_routes(http::Router& router, Context& ctx);
+void add_indicator_routes(http::Router& router, Context& ctx);
 
 /// 503 problem for a failed database call (details logged, not returned).
 http::Response database_problem(const Error& error);
@@ -49,6 +51,11 @@ http::Response database_problem(const Error& error);
 /// problem naming it otherwise.
 std::optional<http::Response> int_param(const http::Request& req, std::string_view name, std::int64_t min,
                                         std::int64_t max, std::int64_t& out);
+
+/// An optional time query parameter (ISO 8601 or epoch ms) into `out`; a
+/// 400 problem naming it otherwise.
+std::optional<http::Response> time_param(const http::Request& req, std::string_view name,
+                                         std::optional<EpochMs>& out);
 
 struct CompanyRef {
   std::string id;

@@ -19,19 +19,6 @@
 namespace st::api {
 namespace {
 
-std::optional<http::Response> time_param(const http::Request& req, std::string_view name,
-                                         std::optional<EpochMs>& out) {
-  auto v = req.query_param(name);
-  if (!v) return std::nullopt;
-  out = parse_time(*v);
-  if (!out) {
-    return http::problem(400, "Invalid query parameter",
-                         std::string(name) + " must be an ISO 8601 time (2026-11-27T10:00:00Z) or epoch milliseconds",
-                         name);
-  }
-  return std::nullopt;
-}
-
 void append_nullable(std::string& out, const pg::Rows& rows, int r, int c) {
   if (rows.is_null(r, c)) {
     out += "null";
@@ -69,6 +56,20 @@ std::string company_ref_json(const CompanyRef& c) {
 }
 
 }  // namespace
+
+std::optional<http::Response> time_param(const http::Request& req, std::string_view name,
+                                         std::optional<EpochMs>& out) {
+  auto v = req.query_param(name);
+  if (!v) return std::nullopt;
+  out = parse_time(*v);
+  if (!out) {
+    return http::problem(400, "Invalid query parameter",
+                         std::string(name) + " must be an ISO 8601 time (2026-11-27T10:00:00Z) or epoch milliseconds",
+                         name);
+  }
+  return std::nullopt;
+}
+
 
 std::optional<http::Response> int_param(const http::Request& req, std::string_view name, std::int64_t min,
                                         std::int64_t max, std::int64_t& out) {

@@ -48,7 +48,7 @@ TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
   Child notify({"notify"});
   // 20,000 ticks 200 ms apart: 66 minutes of event time, about 12 candles.
   ASSERT_EQ(run({"ingest", "--count", "20000", "--symbols", symbol, "--start-ts", std::to_string(start), "--step-ms",
-                 "200", "--sim-rate", "10000", "--news-every", "0.1", "--indicators-every", "0"}),
+                 "200", "--sim-rate", "10000", "--news-every", "0.1", "--indicators-every", "0.2"}),
             0);
 
   const auto count = [&](const std::string& sql) { return query_int(conn, sql, {symbol}); };
@@ -112,6 +112,35 @@ TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
     for (const auto& c : five) high_5m = std::max(high_5m, c.at("high").to_number<double>());
     EXPECT_EQ(high, high_5m) << interval;
   }
+  // News with its sentiment, and the economic indicators.
+  EXPECT_TRUE(eventually(
+      [&] {
+        const auto news = http_get(port, "/api/companies/" + symbol + "/news?limit=5");
+        if (!news || news->status != 200) return false;
+        const auto items = boost::json::parse(news->body).at("items").as_array();
+        return !items.empty() && items[0].at("sentiment").is_object() &&
+               !items[0].at("sentiment").at("label").as_string().empty();
+      },
+      std::chrono::seconds(30)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        const auto list = http_get(port, "/api/indicators");
+        if (!list || list->status != 200) return false;
+        const auto doc = boost::json::parse(list->body);  // kept alive for the loop
+        for (const auto& item : doc.at("items").as_array()) {
+          if (item.at("indicator").as_string() == "CPI") return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(30)));
+  const auto cpi = http_get(port, "/api/indicators/CPI?limit=3");
+  ASSERT_TRUE(cpi);
+  EXPECT_EQ(cpi->status, 200) << cpi->body;
+  EXPECT_FALSE(boost::json::parse(cpi->body).at("series").as_array().empty());
+  const auto bad_name = http_get(port, "/api/indicators/cpi");
+  ASSERT_TRUE(bad_name);
+  EXPECT_EQ(bad_name->status, 400);
+
   const auto bad = http_get(port, "/api/companies/" + symbol + "/prices?interval=2m");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
