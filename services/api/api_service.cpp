@@ -5,6 +5,7 @@
 
 #include "context.hpp"
 #include "outbox_relay.hpp"
+#include "quote_book.hpp"
 #include "stocktracker/auth/jwt.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/stop.hpp"
@@ -23,7 +24,8 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
   const Clock& clock = SystemClock::instance();
   const auth::TokenService tokens(s.jwt_secret, clock);
   OutboxRelay relay(s.database_url, s.kafka_bootstrap_servers);
-  Context ctx{s, pool, **admin, redis, tokens, clock, relay};
+  QuoteBook quotes;
+  Context ctx{s, pool, **admin, redis, tokens, clock, relay, quotes};
 
   http::Router router;
   add_health_routes(router, ctx);
@@ -34,6 +36,7 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
   add_notification_routes(router, ctx);
   add_news_routes(router, ctx);
   add_indicator_routes(router, ctx);
+  add_quote_routes(router, ctx);
 
   http::ServerOptions server_options;
   server_options.host = s.api_host;
@@ -46,12 +49,18 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
     log::set_thread_service("api");
     relay.run(relay_stop);
   });
+  std::jthread quote_thread([&s, &quotes](std::stop_token quote_stop) {
+    log::set_thread_service("api");
+    run_quote_feed(s.database_url, s.kafka_bootstrap_servers, quotes, quote_stop);
+  });
   if (on_listening) on_listening((*server)->port());
   while (sleep_unless_stopped(std::chrono::milliseconds(500), stop)) {
   }
   (*server)->stop();
   relay_thread.request_stop();
   relay_thread.join();
+  quote_thread.request_stop();
+  quote_thread.join();
   log::info("api stopped");
   return {};
 }

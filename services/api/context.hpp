@@ -25,6 +25,8 @@ namespace st::api {
 
 class OutboxRelay;
 
+class QuoteBook;
+
 struct Context {
   const config::Settings& settings;
   pg::Pool& db;
@@ -33,6 +35,7 @@ struct Context {
   const auth::TokenService& tokens;
   const Clock& clock;
   OutboxRelay& outbox;  // woken after a commit that wrote to the outbox
+  QuoteBook& quotes;    // latest price per symbol, kept current from Kafka
 };
 
 void add_health_routes(http::Router& router, Context& ctx);
@@ -43,6 +46,7 @@ void add_alert_rule_routes(http::Router& router, Context& ctx);
 void add_notification_routes(http::Router& router, Context& ctx);
 void add_news_routes(http::Router& router, Context& ctx);
 void add_indicator_routes(http::Router& router, Context& ctx);
+void add_quote_routes(http::Router& router, Context& ctx);
 
 /// 503 problem for a failed database call (details logged, not returned).
 http::Response database_problem(const Error& error);

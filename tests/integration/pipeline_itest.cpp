@@ -83,6 +83,41 @@ TEST_F(Pipeline, TicksFlowFromSimulatorToTheApi) {
   EXPECT_EQ(bad->content_type, "application/problem+json");
   EXPECT_EQ(boost::json::parse(bad->body).at("field").as_string(), "from");
 
+  // Latest quotes from memory: seeded from PostgreSQL, then live from Kafka.
+  const auto quotes = http_get(port, "/api/quotes?symbols=" + a + "," + b + ",ZZNONE");
+  ASSERT_TRUE(quotes);
+  ASSERT_EQ(quotes->status, 200) << quotes->body;
+  const auto qdoc = boost::json::parse(quotes->body);
+  EXPECT_EQ(qdoc.at("quotes").as_array().size(), 2u) << quotes->body;
+  EXPECT_EQ(qdoc.at("missing").as_array().size(), 1u);
+  {
+    const char* bootstrap = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
+    auto producer = kafka::Producer::create(bootstrap != nullptr ? bootstrap : "127.0.0.1:9092");
+    ASSERT_TRUE(producer);
+    // Newer than every stored tick of `a` (they carry the wall clock of the
+    // ingest run above), so the book takes it.
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    const std::string live = R"({"v":1,"symbol":")" + a + R"(","price":123.45,"volume":7,"ts":)" +
+                             std::to_string(now_ms + 1000) + R"(,"source":"itest","currency":"USD"})";
+    ASSERT_TRUE((*producer)->produce("stock-prices", a, live));
+    ASSERT_TRUE((*producer)->flush(std::chrono::seconds(30)));
+  }
+  EXPECT_TRUE(eventually(
+      [&] {
+        const auto r = http_get(port, "/api/quotes?symbols=" + a);
+        if (!r || r->status != 200) return false;
+        const auto answer = boost::json::parse(r->body);
+        const auto& got = answer.at("quotes").as_array();
+        return !got.empty() && got[0].at("price").to_number<double>() == 123.45;
+      },
+      std::chrono::seconds(20)))
+      << api.log_tail();
+  const auto bad_quotes = http_get(port, "/api/quotes?symbols=aapl");
+  ASSERT_TRUE(bad_quotes);
+  EXPECT_EQ(bad_quotes->status, 400);
+
   const auto list_companies = http_get(port, "/api/companies?q=" + a);
   ASSERT_TRUE(list_companies);
   EXPECT_EQ(boost::json::parse(list_companies->body).at("total").as_int64(), 1);

@@ -1,0 +1,88 @@
+#include "quote_book.hpp"
+
+#include <chrono>
+#include <mutex>
+
+#include "stocktracker/base/log.hpp"
+#include "stocktracker/base/stop.hpp"
+#include "stocktracker/kafka/kafka.hpp"
+#include "stocktracker/model/codec.hpp"
+#include "stocktracker/model/topics.hpp"
+#include "stocktracker/pg/connection.hpp"
+
+namespace st::api {
+
+void QuoteBook::update(const model::PriceTick& tick) {
+  std::unique_lock lock(mutex_);
+  auto [it, fresh] = quotes_.try_emplace(tick.symbol, tick);
+  if (!fresh && tick.ts >= it->second.ts) it->second = tick;
+}
+
+std::vector<model::PriceTick> QuoteBook::get(const std::vector<std::string>& symbols) const {
+  std::shared_lock lock(mutex_);
+  std::vector<model::PriceTick> out;
+  for (const auto& s : symbols) {
+    if (auto it = quotes_.find(s); it != quotes_.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+std::size_t QuoteBook::size() const {
+  std::shared_lock lock(mutex_);
+  return quotes_.size();
+}
+
+namespace {
+
+void seed(const std::string& database_url, QuoteBook& book) {
+  auto conn = pg::Connection::connect(database_url);
+  if (!conn) {
+    log::warn("quotes not seeded from the database", {{"error", conn.error().message}});
+    return;
+  }
+  // One index probe per company (newest tick first), not a scan of history.
+  auto rows = conn->exec(
+      "SELECT c.symbol, p.ts_ms, p.price, p.volume, p.source, p.currency FROM companies c "
+      "CROSS JOIN LATERAL (SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts_ms, price::float8 AS price, volume, "
+      "                           source, currency FROM stock_prices WHERE symbol = c.symbol "
+      "                    ORDER BY ts DESC LIMIT 1) p");
+  if (!rows) {
+    log::warn("quotes not seeded from the database", {{"error", rows.error().message}});
+    return;
+  }
+  for (int i = 0; i < rows->size(); ++i) {
+    book.update({std::string(rows->get(i, 0)), rows->get_double(i, 2), rows->get_int(i, 3), rows->get_int(i, 1),
+                 std::string(rows->get(i, 4)), std::string(rows->get(i, 5))});
+  }
+}
+
+}  // namespace
+
+void run_quote_feed(const std::string& database_url, const std::string& bootstrap, QuoteBook& book,
+                    std::stop_token stop) {
+  using namespace std::chrono_literals;
+  seed(database_url, book);
+  auto backoff = 500ms;
+  while (!stop.stop_requested()) {
+    auto admin = kafka::Admin::create(bootstrap);
+    auto ends = admin ? (*admin)->end_offsets(std::string(model::topic::kStockPrices), 10s)
+                      : Result<std::vector<kafka::TopicPartition>>(std::unexpected(admin.error()));
+    auto reader = kafka::Consumer::create(bootstrap, "stocktracker-api-quotes", {});
+    if (!ends || !reader || !(*reader)->assign(*ends)) {
+      log::warn("quote feed not started; retrying", {{"error", !ends ? ends.error().message : "consumer"}});
+      sleep_unless_stopped(backoff, stop);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10s));
+      continue;
+    }
+    log::info("quote feed following stock-prices", {{"seeded", static_cast<std::int64_t>(book.size())}});
+    while (!stop.stop_requested()) {
+      for (auto& m : (*reader)->poll_batch(10000, 200ms)) {
+        if (m.error()) continue;
+        if (auto t = model::decode_tick(m.payload())) book.update(*t);  // bad ones are the store's to dead-letter
+      }
+    }
+    (*reader)->close();
+  }
+}
+
+}  // namespace st::api
