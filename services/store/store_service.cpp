@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -44,6 +45,9 @@ constexpr std::string_view kUpsertIndicator =
     "VALUES ($1, $2::date, $3::numeric, $4, $5, to_timestamp($6::bigint / 1000.0)) "
     "ON CONFLICT (indicator, period, source) DO UPDATE SET value = EXCLUDED.value, unit = EXCLUDED.unit, "
     "released_at = EXCLUDED.released_at";
+
+/// A (topic, partition) the sink reads.
+using PartitionKey = std::pair<std::string, std::int32_t>;
 
 using Payload = std::variant<model::PriceTick, model::Candle, model::ScoredArticle, model::EconomicIndicator>;
 
