@@ -7,13 +7,14 @@ PRESET ?= release
 BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/app/stocktracker
 
-.PHONY: help deps build build-asan services-up services-down services-status \
+.PHONY: help deps build build-asan web services-up services-down services-status \
         run test test-unit test-integration test-asan bench clean
 
 help:
 	@echo "make run            install, build, start PostgreSQL/Redis/Kafka, run the whole pipeline"
 	@echo "make test           install, build, start the servers, run every test"
 	@echo "make bench          run the benchmarks, write docs/benchmarks.md"
+	@echo "make web            build the dashboard (web/ -> web/dist)"
 	@echo "make services-up    start the local servers only (services-down stops them, services-status shows them)"
 	@echo "make clean          stop the servers, delete build/ and var/"
 
@@ -23,6 +24,10 @@ deps:
 build: deps
 	@cmake --preset $(PRESET) > /dev/null
 	@cmake --build --preset $(PRESET)
+
+# The dashboard (web/ -> web/dist, served by `stocktracker api`): npm ci, vite build.
+web: deps
+	@scripts/build-web.sh
 
 build-asan: deps
 	@cmake --preset asan > /dev/null
@@ -37,12 +42,12 @@ services-down:
 services-status:
 	@scripts/services.sh status
 
-run: build
+run: build web
 	@scripts/run.sh $(BIN)
 
 # Unit tests (no servers), the sanitizer build of the unit tests, then the
 # integration tests against the real servers.
-test: build build-asan
+test: build build-asan web
 	@scripts/test.sh $(BUILD) build/asan
 
 bench: build

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -56,6 +57,50 @@ std::vector<st::kafka::TopicPartition> ends(st::kafka::Admin& admin) {
   auto e = admin.end_offsets("stock-prices", 10s);
   if (!e) die(e.error().message);
   return *e;
+}
+
+/// "p:o,p:o,...": offsets as the Flink baseline takes them.
+std::string offsets_arg(const std::vector<st::kafka::TopicPartition>& tps) {
+  std::string out;
+  for (const auto& tp : tps) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(tp.partition);
+    out += ':';
+    out += std::to_string(tp.offset);
+  }
+  return out;
+}
+
+struct FlinkResult {
+  long long records = 0;
+  double wall_s = 0, cpu_s = 0;
+  int parallelism = 0;
+};
+
+/// The Flink 2.x baseline (bench/baselines/flink) over the same records,
+/// when scripts/bench.sh built it and set FLINK_BASELINE_CLASSPATH. Its one
+/// JSON line of figures comes on stdout; its logs go to a file.
+std::optional<FlinkResult> run_flink(const std::string& bootstrap, const std::vector<st::kafka::TopicPartition>& from,
+                                     const std::vector<st::kafka::TopicPartition>& to) {
+  const char* cp = std::getenv("FLINK_BASELINE_CLASSPATH");
+  if (cp == nullptr || *cp == '\0') return std::nullopt;
+  const std::string cmd = "java -cp '" + std::string(cp) + "' stocktracker.bench.FlinkBaseline '" + bootstrap + "' " +
+                          offsets_arg(from) + " " + offsets_arg(to) + " bench-flink-" + std::to_string(::getpid()) +
+                          " 2 2>>/tmp/process_bench_flink.log";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return std::nullopt;
+  std::optional<FlinkResult> result;
+  char line[512];
+  while (std::fgets(line, sizeof line, p) != nullptr) {
+    FlinkResult r;
+    if (std::sscanf(line, "{\"records\":%lld,\"wall_s\":%lf,\"cpu_s\":%lf,\"parallelism\":%d}", &r.records,
+                    &r.wall_s, &r.cpu_s, &r.parallelism) == 4) {
+      result = r;
+    }
+  }
+  const int rc = pclose(p);
+  if (rc != 0) std::fprintf(stderr, "process_bench: the Flink baseline failed (see /tmp/process_bench_flink.log)\n");
+  return rc == 0 ? result : std::nullopt;
 }
 
 std::int64_t total(const std::vector<st::kafka::TopicPartition>& tps) {
@@ -161,5 +206,29 @@ int main(int argc, char** argv) {
               "broker not counted).\n",
               cpu, static_cast<double>(records) / cpu);
   std::printf("Targets (TARGETS.md): ≥ 0.8× the bare loop, ≥ 1,000,000 ticks per CPU-second.\n\n");
+  if (const char* skipped = std::getenv("FLINK_BASELINE_SKIPPED"); skipped != nullptr && *skipped != '\0') {
+    std::printf("The Flink 2.x baseline was skipped: %s.\n\n", skipped);
+  } else if (std::getenv("FLINK_BASELINE_CLASSPATH") != nullptr) {
+    std::fprintf(stderr, "process_bench: the Flink 2.x baseline over the same records\n");
+    if (auto f = run_flink(bootstrap, before, after)) {
+      std::printf("**Flink 2.2 baseline** (bench/baselines/flink: the same 5-minute windows with allowed lateness "
+                  "and late side output, and the default price-change rule, as a Flink job on a local MiniCluster "
+                  "with parallelism %d, exactly once: checkpoints every second and transactional Kafka sinks), "
+                  "over the same %lld records in the same run:\n\n",
+                  f->parallelism, f->records);
+      std::printf("| what | records/s | ticks per CPU-second |\n|---|---:|---:|\n");
+      std::printf("| `stocktracker process`, including start-up and group join | %.0f | %.0f |\n", overall,
+                  static_cast<double>(records) / cpu);
+      std::printf("| Flink job, including MiniCluster start-up | %.0f | %.0f |\n\n",
+                  static_cast<double>(f->records) / f->wall_s, static_cast<double>(f->records) / f->cpu_s);
+      std::printf("Flink's CPU is its whole JVM (MiniCluster, JIT, Kafka clients); the processor's is its own "
+                  "process. `stocktracker process` ÷ Flink: %.1f× records/s, %.1f× ticks per CPU-second.\n\n",
+                  overall / (static_cast<double>(f->records) / f->wall_s),
+                  (static_cast<double>(records) / cpu) / (static_cast<double>(f->records) / f->cpu_s));
+    } else {
+      std::printf("The Flink 2.x baseline was built but its run failed (its log: /tmp/process_bench_flink.log "
+                  "on the machine that ran `make bench`).\n\n");
+    }
+  }
   return 0;
 }

@@ -13,7 +13,24 @@ trap 'scripts/services.sh down' EXIT
 
 OUT="$(mktemp)"
 "$BUILD/bench/store_bench" "$BUILD/app/stocktracker" > "$OUT"
+# The Flink 2.x baseline (bench/baselines/flink), run by process_bench over
+# the same records. Skipped, with the reason in the report, when Maven or
+# Java is missing or the build fails (e.g. Maven Central unreachable).
+FLINK_DIR="$ROOT/bench/baselines/flink"
+unset FLINK_BASELINE_CLASSPATH FLINK_BASELINE_SKIPPED
+if ! command -v mvn > /dev/null || ! command -v java > /dev/null; then
+  export FLINK_BASELINE_SKIPPED="mvn or java is not installed"
+elif (cd "$FLINK_DIR" && mvn -q -B package -DskipTests > /tmp/flink_baseline_build.log 2>&1); then
+  export FLINK_BASELINE_CLASSPATH="$FLINK_DIR/target/classes:$FLINK_DIR/target/lib/*"
+else
+  export FLINK_BASELINE_SKIPPED="its Maven build failed: $(grep -m1 -E '\[ERROR\]' /tmp/flink_baseline_build.log | cut -c1-200)"
+fi
 "$BUILD/bench/process_bench" "$BUILD/app/stocktracker" >> "$OUT"
+"$BUILD/bench/ingest_bench" >> "$OUT"
+"$BUILD/bench/alert_latency_bench" "$BUILD/app/stocktracker" >> "$OUT"
+"$BUILD/bench/state_bench" >> "$OUT"
+# The API against Express 5 + pg and Socket.io (bench/baselines/express, socketio).
+bench/api_bench.sh "$BUILD" >> "$OUT"
 echo "## process: the core alone (no Kafka)" >> "$OUT"
 echo >> "$OUT"
 echo '`services/process/processor_bench` (Google Benchmark, one core): decode + windows + rules per tick.' >> "$OUT"

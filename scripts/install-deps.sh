@@ -9,14 +9,22 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   iproute2 # ss(8), used by scripts/services.sh to find who holds a port
   openjdk-17-jre-headless maven
+  openjdk-17-jdk-headless # javac: bench/baselines/flink (make bench's Flink baseline)
   postgresql-15 postgresql-client-15 redis-server
   librdkafka-dev libpq-dev libhiredis-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsimdjson-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev libjwt-dev libcrypt-dev
   libsodium-dev libgumbo-dev libssl-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-aiosmtpd wrk # python3: tests/fakes/provider_server.py
+  python3 python3-aiosmtpd python3-cryptography wrk # python3: tests/fakes/ (aiosmtpd, cryptography: smtp and push fakes)
+  python3-venv # scripts/pyenv.sh: the venv of the API contract test (schemathesis)
+  chromium # tests/e2e/dashboard.sh: the dashboard's browser test (driven by playwright-core)
 )
+# Node.js and npm build the dashboard (web/). A machine that has its own
+# (NodeSource, nvm) keeps it; otherwise Debian's Node.js 18, which Vite 6 supports.
+if ! command -v npm > /dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() { printf 'install-deps: %s\n' "$*" >&2; exit 1; }

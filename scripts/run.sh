@@ -22,6 +22,11 @@ if [[ -z "${JWT_SECRET:-}" ]]; then
   export JWT_SECRET
 fi
 
+# The dashboard is served by the API itself, so its page's Origin is the
+# API's address: allow it to open /ws (besides the Vite dev server's).
+web_port="${API_PORT:-8080}"
+export WS_ALLOWED_ORIGINS="${WS_ALLOWED_ORIGINS:-http://${API_HOST:-127.0.0.1}:$web_port,http://localhost:$web_port,http://localhost:5173,http://127.0.0.1:5173}"
+
 echo "run: starting stocktracker up (logs are JSON lines on stderr; Ctrl-C stops everything)"
 # Its own session: Ctrl-C reaches only this script, which forwards one
 # SIGTERM (a second signal would make the pipeline exit without cleaning up).
@@ -43,6 +48,7 @@ done
 if curl -fs "$API/healthz" >/dev/null 2>&1; then
   curl -s -o /dev/null -X POST "$API/api/auth/register" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$DEMO_EMAIL\",\"password\":\"$DEMO_PASSWORD\",\"display_name\":\"Demo\"}" || true
+  echo "run: dashboard: $API/  (open it in a browser)"
   echo "run: demo login: $DEMO_EMAIL / $DEMO_PASSWORD  (POST $API/api/auth/login)"
 fi
 set +e

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "company_cache.hpp"
 #include "context.hpp"
 #include "outbox_relay.hpp"
 #include "quote_book.hpp"
@@ -11,6 +12,9 @@
 #include "stocktracker/base/stop.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/redis/pool.hpp"
+#include "ws_feed.hpp"
+#include "ws_protocol.hpp"
+#include "ws_routes.hpp"
 
 namespace st::api {
 
@@ -25,33 +29,37 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
   const auth::TokenService tokens(s.jwt_secret, clock);
   OutboxRelay relay(s.database_url, s.kafka_bootstrap_servers);
   QuoteBook quotes;
-  Context ctx{s, pool, **admin, redis, tokens, clock, relay, quotes};
+  CompanyCache companies(&redis, clock);
+  Context ctx{s, pool, **admin, redis, tokens, clock, relay, quotes, &companies};
 
-  http::Router router;
-  add_health_routes(router, ctx);
-  add_company_routes(router, ctx);
-  add_auth_routes(router, ctx);
-  add_user_routes(router, ctx);
-  add_alert_rule_routes(router, ctx);
-  add_notification_routes(router, ctx);
-  add_news_routes(router, ctx);
-  add_indicator_routes(router, ctx);
-  add_quote_routes(router, ctx);
+  http::Router router = make_api_router(ctx);
+  WsHub hub(ws::kMaxSymbols);
+  const WsPolicy ws_policy;
+  add_ws_ticket_route(router, ctx, ws_policy);
 
   http::ServerOptions server_options;
   server_options.host = s.api_host;
   server_options.port = s.api_port;
   server_options.threads = options.threads;
-  auto server = http::Server::start(server_options, std::move(router));
+  auto server = http::Server::start(server_options, std::move(router), {ws_endpoint(ctx, hub, ws_policy)});
   if (!server) return std::unexpected(server.error());
   log::info("api listening", {{"host", s.api_host}, {"port", static_cast<std::int64_t>((*server)->port())}});
   std::jthread relay_thread([&relay](std::stop_token relay_stop) {
     log::set_thread_service("api");
     relay.run(relay_stop);
   });
-  std::jthread quote_thread([&s, &quotes](std::stop_token quote_stop) {
+  std::jthread quote_thread([&s, &quotes, &hub](std::stop_token quote_stop) {
     log::set_thread_service("api");
-    run_quote_feed(s.database_url, s.kafka_bootstrap_servers, quotes, quote_stop);
+    run_quote_feed(s.database_url, s.kafka_bootstrap_servers, quotes, quote_stop,
+                   [&hub](const model::PriceTick& tick) { publish_tick(hub, tick); });
+  });
+  std::jthread ws_feed_thread([&s, &hub](std::stop_token feed_stop) {
+    log::set_thread_service("api");
+    run_ws_feed(s.kafka_bootstrap_servers, hub, feed_stop);
+  });
+  std::jthread ws_sweeper_thread([&ctx, &hub](std::stop_token sweep_stop) {
+    log::set_thread_service("api");
+    run_ws_sweeper(ctx, hub, std::chrono::seconds(10), std::chrono::seconds(5), sweep_stop);
   });
   if (on_listening) on_listening((*server)->port());
   while (sleep_unless_stopped(std::chrono::milliseconds(500), stop)) {
@@ -61,6 +69,11 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
   relay_thread.join();
   quote_thread.request_stop();
   quote_thread.join();
+  ws_feed_thread.request_stop();
+  ws_feed_thread.join();
+  ws_sweeper_thread.request_stop();
+  ws_sweeper_thread.join();
+  hub.clear();  // before the server (and its io_context) goes
   log::info("api stopped");
   return {};
 }

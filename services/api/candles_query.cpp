@@ -6,7 +6,11 @@ namespace {
 // Buckets of the requested interval over the stored 5-minute candles: open
 // of the first, close of the last, extremes, summed volume and ticks, the
 // volume-weighted VWAP, final only when every part is final. A trading day
-// is a New York calendar day.
+// is a New York calendar day. For 1h and 1d, a bucket the processor stored
+// itself (price-candles-1h/-1d: the same sums, built as the 5-minute
+// candles arrive) is read as stored; the others (history from before the
+// processor made them, or backfilled 5-minute candles) are aggregated here.
+// For those, from/to select 5-minute candles; for stored ones, buckets.
 constexpr std::string_view kQuery = R"sql(
 WITH c AS (
   SELECT CASE $5
@@ -28,11 +32,22 @@ WITH c AS (
          sum(vwap * volume) / nullif(sum(volume) FILTER (WHERE vwap IS NOT NULL), 0) AS vwap,
          sum(tick_count) AS ticks,
          bool_and(is_final) AS final
-  FROM c GROUP BY b ORDER BY b DESC LIMIT $4::int
+  FROM c GROUP BY b
+), s AS (
+  SELECT bucket_start AS b, open, high, low, close, volume, vwap, tick_count AS ticks, is_final AS final
+  FROM price_candles
+  WHERE symbol = $1 AND interval = $5 AND $5 <> '5m'
+    AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
+    AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+), u AS (
+  SELECT * FROM s
+  UNION ALL
+  SELECT * FROM g WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.b = g.b)
+  ORDER BY b DESC LIMIT $4::int
 )
 SELECT (extract(epoch FROM b) * 1000)::bigint, open::float8, high::float8, low::float8, close::float8, volume,
        vwap::float8, ticks, final
-FROM g ORDER BY b)sql";
+FROM u ORDER BY b)sql";
 
 }  // namespace
 
@@ -40,9 +55,9 @@ bool is_candle_interval(std::string_view interval) { return interval == "5m" || 
 
 Result<std::string> candles_json(pg::Connection& conn, const std::string& symbol, std::string_view interval,
                                  std::optional<EpochMs> from, std::optional<EpochMs> to, std::int64_t limit) {
-  auto rows = conn.exec(kQuery, {symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
-                                 to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit),
-                                 std::string(interval)});
+  auto rows = conn.exec_prepared(kQuery, {symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
+                                          to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit),
+                                          std::string(interval)});
   if (!rows) return std::unexpected(rows.error());
   static constexpr const char* kKeys[] = {"ts", "open", "high", "low", "close", "volume", "vwap", "ticks"};
   std::string out = "[";

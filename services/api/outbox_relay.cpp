@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api_metrics.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/pg/transaction.hpp"
 
@@ -39,7 +40,10 @@ Result<std::size_t> OutboxRelay::publish_once() {
   }
   if (!producer_) {
     auto producer = kafka::Producer::create(bootstrap_servers_);
-    if (!producer) return std::unexpected(producer.error());
+    if (!producer) {
+      count_dependency_error(Dependency::kKafka);
+      return std::unexpected(producer.error());
+    }
     producer_ = std::move(*producer);
   }
   pg::Transaction tx(*db_);
@@ -60,6 +64,7 @@ Result<std::size_t> OutboxRelay::publish_once() {
     const std::string_view value = rows->is_null(i, 3) ? std::string_view{} : rows->get(i, 3);
     if (auto st = producer_->produce(rows->get(i, 1), rows->get(i, 2), value); !st) {
       producer_.reset();
+      count_dependency_error(Dependency::kKafka);
       return std::unexpected(st.error());
     }
     if (i > 0) ids += ',';
@@ -70,6 +75,7 @@ Result<std::size_t> OutboxRelay::publish_once() {
   // replaced and the rows go out again (in order) through a fresh one.
   if (auto st = producer_->flush(kFlushTimeout); !st) {
     producer_.reset();
+    count_dependency_error(Dependency::kKafka);
     return std::unexpected(st.error());
   }
   auto marked = db_->exec("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", {ids});

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <mutex>
 
+#include "api_metrics.hpp"
+#include "stocktracker/base/json_escape.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/stop.hpp"
 #include "stocktracker/kafka/kafka.hpp"
@@ -12,19 +14,49 @@
 
 namespace st::api {
 
-void QuoteBook::update(const model::PriceTick& tick) {
-  std::unique_lock lock(mutex_);
-  auto [it, fresh] = quotes_.try_emplace(tick.symbol, tick);
-  if (!fresh && tick.ts >= it->second.ts) it->second = tick;
+std::string quote_json(const model::PriceTick& q) {
+  std::string body = "{\"symbol\":";
+  append_json_string(body, q.symbol);
+  body += ",\"price\":";
+  body += std::to_string(q.price);
+  body += ",\"volume\":";
+  body += std::to_string(q.volume);
+  body += ",\"ts\":";
+  body += std::to_string(q.ts);
+  body += ",\"source\":";
+  append_json_string(body, q.source);
+  body += ",\"currency\":";
+  append_json_string(body, q.currency);
+  body += "}";
+  return body;
 }
 
-std::vector<model::PriceTick> QuoteBook::get(const std::vector<std::string>& symbols) const {
-  std::shared_lock lock(mutex_);
-  std::vector<model::PriceTick> out;
-  for (const auto& s : symbols) {
-    if (auto it = quotes_.find(s); it != quotes_.end()) out.push_back(it->second);
+void QuoteBook::update(const model::PriceTick& tick) {
+  // Serialized before the lock, so readers never wait on it.
+  Quote quote{tick, quote_json(tick)};
+  std::unique_lock lock(mutex_);
+  auto it = quotes_.find(std::string_view(tick.symbol));
+  if (it == quotes_.end()) {
+    quotes_.emplace(tick.symbol, std::move(quote));
+  } else if (tick.ts >= it->second.tick.ts) {
+    it->second = std::move(quote);
   }
-  return out;
+}
+
+void QuoteBook::append_json(const std::vector<std::string_view>& symbols, std::string& out,
+                            std::vector<std::string_view>& missing) const {
+  std::shared_lock lock(mutex_);
+  bool first = true;
+  for (const auto s : symbols) {
+    const auto it = quotes_.find(s);
+    if (it == quotes_.end()) {
+      missing.push_back(s);
+      continue;
+    }
+    if (!first) out.push_back(',');
+    first = false;
+    out += it->second.json;
+  }
 }
 
 std::size_t QuoteBook::size() const {
@@ -59,7 +91,7 @@ void seed(const std::string& database_url, QuoteBook& book) {
 }  // namespace
 
 void run_quote_feed(const std::string& database_url, const std::string& bootstrap, QuoteBook& book,
-                    std::stop_token stop) {
+                    std::stop_token stop, const std::function<void(const model::PriceTick&)>& on_tick) {
   using namespace std::chrono_literals;
   seed(database_url, book);
   auto backoff = 500ms;
@@ -70,6 +102,7 @@ void run_quote_feed(const std::string& database_url, const std::string& bootstra
     auto reader = kafka::Consumer::create(bootstrap, "stocktracker-api-quotes", {});
     if (!ends || !reader || !(*reader)->assign(*ends)) {
       log::warn("quote feed not started; retrying", {{"error", !ends ? ends.error().message : "consumer"}});
+      count_dependency_error(Dependency::kKafka);
       sleep_unless_stopped(backoff, stop);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(10s));
       continue;
@@ -77,8 +110,14 @@ void run_quote_feed(const std::string& database_url, const std::string& bootstra
     log::info("quote feed following stock-prices", {{"seeded", static_cast<std::int64_t>(book.size())}});
     while (!stop.stop_requested()) {
       for (auto& m : (*reader)->poll_batch(10000, 200ms)) {
-        if (m.error()) continue;
-        if (auto t = model::decode_tick(m.payload())) book.update(*t);  // bad ones are the store's to dead-letter
+        if (m.error()) {
+          count_dependency_error(Dependency::kKafka);
+          continue;
+        }
+        if (auto t = model::decode_tick(m.payload())) {  // bad ones are the store's to dead-letter
+          book.update(*t);
+          if (on_tick) on_tick(*t);
+        }
       }
     }
     (*reader)->close();

@@ -3,9 +3,11 @@
 // from PostgreSQL at start, then kept current by a Kafka reader of
 // stock-prices (QuoteFeed). Thread-safe: the feed writes, request threads
 // read.
+#include <functional>
 #include <shared_mutex>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,19 +20,35 @@ class QuoteBook {
  public:
   /// Keeps `tick` if it is the symbol's latest by event time.
   void update(const model::PriceTick& tick);
-  /// The quotes known for `symbols` (unknown ones are left out).
-  [[nodiscard]] std::vector<model::PriceTick> get(const std::vector<std::string>& symbols) const;
+  /// Appends the JSON object of each known symbol's quote, comma-separated,
+  /// to `out` in the order asked, and the unknown symbols to `missing`.
+  /// The objects are serialized once per tick (in update), not per request.
+  void append_json(const std::vector<std::string_view>& symbols, std::string& out,
+                   std::vector<std::string_view>& missing) const;
   [[nodiscard]] std::size_t size() const;
 
  private:
+  struct Quote {
+    model::PriceTick tick;
+    std::string json;  // the tick as GET /api/quotes returns it
+  };
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, model::PriceTick> quotes_;
+  std::unordered_map<std::string, Quote, Hash, std::equal_to<>> quotes_;
 };
+
+/// One quote as a JSON object.
+std::string quote_json(const model::PriceTick& q);
 
 /// Seeds `book` with each company's latest stored tick, then follows
 /// stock-prices from its end (no consumer group: every api instance reads
 /// all partitions) until `stop`. Runs on its own thread.
+/// `on_tick` also sees every tick read (the WebSocket fan-out), so
+/// stock-prices is read once per process.
 void run_quote_feed(const std::string& database_url, const std::string& bootstrap, QuoteBook& book,
-                    std::stop_token stop);
+                    std::stop_token stop, const std::function<void(const model::PriceTick&)>& on_tick = {});
 
 }  // namespace st::api

@@ -6,8 +6,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cmath>
-
 #include "context.hpp"
 #include "outbox_relay.hpp"
 #include "request_body.hpp"
@@ -15,6 +13,7 @@
 #include "stocktracker/base/json_escape.hpp"
 #include "stocktracker/base/time_format.hpp"
 #include "stocktracker/model/alert_messages.hpp"
+#include "stocktracker/model/rule_params.hpp"
 #include "stocktracker/pg/transaction.hpp"
 #include "user_store.hpp"
 
@@ -91,42 +90,13 @@ http::Response rule_not_found(const std::string& id) {
   return http::problem(404, "Not Found", "no alert rule " + id, "id");
 }
 
-std::optional<http::Response> check_number(const boost::json::object& params, std::string_view key,
-                                           bool required) {
-  const std::string field = "params." + std::string(key);
-  const auto* v = params.if_contains(key);
-  if (v == nullptr) return required ? std::optional(invalid_field(field, "is required")) : std::nullopt;
-  if (!v->is_number() || !std::isfinite(v->to_number<double>()) || !(v->to_number<double>() > 0)) {
-    return invalid_field(field, "must be a number above 0");
-  }
-  return std::nullopt;
-}
-
-/// The kind-specific rules of `params`; only the kinds process evaluates
-/// today are accepted.
+/// The kind-specific rules of `params`, shared with process
+/// (model::parse_rule_params): a rule the API accepts is a rule process
+/// evaluates.
 std::optional<http::Response> validate_params(model::RuleKind kind, const boost::json::object& params) {
-  switch (kind) {
-    case model::RuleKind::kPriceAbove:
-    case model::RuleKind::kPriceBelow:
-      if (auto key = unknown_key(params, {"price"})) {
-        return invalid_field("params." + *key, "is not a parameter of " + std::string(model::to_string(kind)));
-      }
-      return check_number(params, "price", true);
-    case model::RuleKind::kPctChangePrevClose: {
-      if (auto key = unknown_key(params, {"threshold_pct", "direction"})) {
-        return invalid_field("params." + *key, "is not a parameter of pct_change_prev_close");
-      }
-      if (auto p = check_number(params, "threshold_pct", true)) return p;
-      if (const auto* d = params.if_contains("direction")) {
-        if (!d->is_string() || (d->as_string() != "up" && d->as_string() != "down" && d->as_string() != "both")) {
-          return invalid_field("params.direction", "must be up, down or both");
-        }
-      }
-      return std::nullopt;
-    }
-    default:
-      return invalid_field("kind", std::string(model::to_string(kind)) + " is not supported yet");
-  }
+  auto parsed = model::parse_rule_params(kind, boost::json::serialize(params));
+  if (parsed) return std::nullopt;
+  return invalid_field(parsed.error().field, parsed.error().message);
 }
 
 /// `draft` changed by the fields of `body` (already checked for unknown
@@ -159,7 +129,9 @@ std::optional<http::Response> apply_rule_body(pg::Connection& conn, RuleDraft& d
   if (const auto* kind = body.if_contains("kind")) {
     const auto parsed = kind->is_string() ? model::parse_enum<model::RuleKind>(kind->as_string()) : std::nullopt;
     if (!parsed) {
-      return invalid_field("kind", "must be one of price_above, price_below, pct_change_prev_close");
+      return invalid_field("kind",
+                           "must be one of price_above, price_below, pct_change_prev_close, pct_change_window, "
+                           "volume_spike, ma_cross, news_sentiment, composite_news_drop, indicator_threshold");
     }
     draft.kind = *parsed;
   }
@@ -180,7 +152,10 @@ std::optional<http::Response> apply_rule_body(pg::Connection& conn, RuleDraft& d
   }
   if (!draft.kind) return invalid_field("kind", "is required");
   if (auto p = validate_params(*draft.kind, draft.params)) return p;
-  if (!draft.company) return invalid_field("symbol", "is required (or company_id)");
+  // Only economic-indicator rules are about no company (the table's check).
+  const bool indicator = *draft.kind == model::RuleKind::kIndicatorThreshold;
+  if (indicator && draft.company) return invalid_field("symbol", "must be absent for indicator_threshold");
+  if (!indicator && !draft.company) return invalid_field("symbol", "is required (or company_id)");
   if (boost::json::serialize(draft.params).size() > kMaxParamsBytes) {
     return invalid_field("params", "must be at most 8192 bytes as JSON");
   }
@@ -262,7 +237,7 @@ void add_alert_rule_routes(http::Router& router, Context& ctx) {
     if (auto problem = apply_rule_body(**db, draft, *body)) return *problem;
     const std::string user = std::to_string(caller->user_id.value());
     const pg::Params params{user,
-                            draft.company->id,
+                            draft.company ? draft.company->id : std::string(),  // '' -> NULL below
                             std::string(model::to_string(*draft.kind)),
                             boost::json::serialize(draft.params),
                             std::string(model::to_string(draft.repeat_mode)),
@@ -270,8 +245,9 @@ void add_alert_rule_routes(http::Router& router, Context& ctx) {
                             id};
     auto written = (*db)->exec(
         create ? "INSERT INTO alert_rules (user_id, company_id, kind, params, repeat_mode, cooldown_seconds) "
-                 "VALUES ($1::bigint, $2::bigint, $3, $4::jsonb, $5, $6::int) RETURNING id"
-               : "UPDATE alert_rules SET company_id = $2::bigint, kind = $3, params = $4::jsonb, repeat_mode = $5, "
+                 "VALUES ($1::bigint, NULLIF($2, '')::bigint, $3, $4::jsonb, $5, $6::int) RETURNING id"
+               : "UPDATE alert_rules SET company_id = NULLIF($2, '')::bigint, kind = $3, params = $4::jsonb, "
+                 "    repeat_mode = $5, "
                  "    cooldown_seconds = $6::int "
                  "WHERE user_id = $1::bigint AND id = $7::bigint RETURNING id",
         create ? pg::Params(params.begin(), params.end() - 1) : params);

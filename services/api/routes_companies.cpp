@@ -2,9 +2,12 @@
 // watchlist: GET /api/companies/tracked, POST and DELETE
 // /api/companies/track/:id (a change also writes the user's state to the
 // outbox in the same transaction).
+#include <array>
 #include <charconv>
 
+#include "api_metrics.hpp"
 #include "candles_query.hpp"
+#include "company_cache.hpp"
 #include "context.hpp"
 #include "outbox_relay.hpp"
 #include "request_body.hpp"
@@ -55,13 +58,42 @@ std::string company_ref_json(const CompanyRef& c) {
   return out;
 }
 
+/// The tick query for the bounds given ($1 symbol, $2 limit, then from and
+/// to when given). One text per shape rather than `$n IS NULL OR ...`, so
+/// the generic plan it runs with (planning a custom one over every monthly
+/// partition costs more than the query) still prunes partitions at run time.
+const std::string& tick_query(bool from, bool to) {
+  static const auto kQueries = [] {
+    std::array<std::string, 4> out;
+    for (int shape = 0; shape < 4; ++shape) {
+      const bool has_from = (shape & 1) != 0;
+      const bool has_to = (shape & 2) != 0;
+      std::string sql =
+          "SELECT ts_ms, price::float8, volume, source FROM ("
+          "  SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts_ms, price, volume, source, ts, src_partition, "
+          "         src_offset "
+          "  FROM stock_prices WHERE symbol = $1";
+      if (has_from) sql += " AND ts >= to_timestamp($3::bigint / 1000.0)";
+      if (has_to) sql += has_from ? " AND ts < to_timestamp($4::bigint / 1000.0)"
+                                  : " AND ts < to_timestamp($3::bigint / 1000.0)";
+      sql += "  ORDER BY ts DESC, src_partition DESC, src_offset DESC LIMIT $2::int) t "
+             "ORDER BY ts, src_partition, src_offset";
+      out[static_cast<std::size_t>(shape)] = std::move(sql);
+    }
+    return out;
+  }();
+  return kQueries[(from ? 1U : 0U) | (to ? 2U : 0U)];
+}
+
 }  // namespace
 
 std::optional<http::Response> time_param(const http::Request& req, std::string_view name,
                                          std::optional<EpochMs>& out) {
   auto v = req.query_param(name);
   if (!v) return std::nullopt;
-  out = parse_time(*v);
+  // Bounded like every other parameter (docs/openapi.json: maxLength 40),
+  // whatever parse_time would make of a longer string.
+  out = v->size() <= 40 ? parse_time(*v) : std::nullopt;
   if (!out) {
     return http::problem(400, "Invalid query parameter",
                          std::string(name) + " must be an ISO 8601 time (2026-11-27T10:00:00Z) or epoch milliseconds",
@@ -87,23 +119,59 @@ std::optional<http::Response> int_param(const http::Request& req, std::string_vi
   return std::nullopt;
 }
 
+namespace {
+
+bool numeric_company_id(const std::string& id) {
+  return !id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 18;
+}
+
+http::Response invalid_company(std::string_view field) {
+  return http::problem(400, "Invalid company", std::string(field) + " must be a company id or a symbol", field);
+}
+
+http::Response company_not_found(const std::string& id, std::string_view field) {
+  return http::problem(404, "Not Found", "no company " + id, field);
+}
+
+}  // namespace
+
+std::expected<CompanyRef, http::Response> find_company(Context& ctx, pg::Connection& conn, const std::string& id,
+                                                       std::string_view field) {
+  if (ctx.companies == nullptr) return find_company(conn, id, field);
+  // Checked before the cache, so only well-formed ids become keys.
+  if (!numeric_company_id(id) && !model::valid_symbol(id)) return std::unexpected(invalid_company(field));
+  std::optional<http::Response> problem;
+  // "<id>\t<symbol>", or "" for no such company (cached too: the version
+  // changes when one is added).
+  auto cached = ctx.companies->get(conn, "ref:" + id, [&]() -> Result<std::string> {
+    auto found = find_company(conn, id, field);
+    if (found) return found->id + "\t" + found->symbol;
+    if (found.error().status == 404) return std::string();
+    problem = found.error();
+    return fail(Errc::kUnavailable, "company look-up failed");
+  });
+  if (problem) return std::unexpected(std::move(*problem));
+  if (!cached) return std::unexpected(database_problem(cached.error()));
+  const auto tab = cached->find('\t');
+  if (tab == std::string::npos) return std::unexpected(company_not_found(id, field));
+  return CompanyRef{cached->substr(0, tab), cached->substr(tab + 1)};
+}
+
 std::expected<CompanyRef, http::Response> find_company(pg::Connection& conn, const std::string& id,
                                                        std::string_view field) {
-  const bool numeric_id = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos && id.size() < 18;
-  if (!numeric_id && !model::valid_symbol(id)) {
-    return std::unexpected(
-        http::problem(400, "Invalid company", std::string(field) + " must be a company id or a symbol", field));
-  }
-  auto company = conn.exec(numeric_id ? "SELECT id, symbol FROM companies WHERE id = $1::bigint"
+  const bool numeric_id = numeric_company_id(id);
+  if (!numeric_id && !model::valid_symbol(id)) return std::unexpected(invalid_company(field));
+  auto company = conn.exec_prepared(numeric_id ? "SELECT id, symbol FROM companies WHERE id = $1::bigint"
                                       : "SELECT id, symbol FROM companies WHERE symbol = $1",
                            {id});
   if (!company) return std::unexpected(database_problem(company.error()));
-  if (company->size() == 0) return std::unexpected(http::problem(404, "Not Found", "no company " + id, field));
+  if (company->size() == 0) return std::unexpected(company_not_found(id, field));
   return CompanyRef{std::string(company->get(0, 0)), std::string(company->get(0, 1))};
 }
 
 http::Response database_problem(const Error& error) {
   log::error("database error", {{"error", error.message}});
+  count_dependency_error(Dependency::kPostgres);
   return http::problem(503, "Service Unavailable", "the database is not available; retry later");
 }
 
@@ -116,27 +184,39 @@ void add_company_routes(http::Router& router, Context& ctx) {
     const std::string q(req.query_param("q").value_or(""));
     const std::string sector(req.query_param("sector").value_or(""));
     if (q.size() > 100) return http::problem(400, "Invalid query parameter", "q is longer than 100 characters", "q");
+    if (sector.size() > 100) {
+      return http::problem(400, "Invalid query parameter", "sector is longer than 100 characters", "sector");
+    }
     auto lease = ctx.db.acquire();
     if (!lease) return database_problem(lease.error());
-    // Search matches a symbol prefix or a name substring, case-insensitively.
-    auto rows = (*lease)->exec(
-        "SELECT id, symbol, name, sector, industry, exchange, currency, count(*) OVER () "
-        "FROM companies "
-        "WHERE ($1 = '' OR symbol LIKE upper($1) || '%' OR lower(name) LIKE '%' || lower($1) || '%') "
-        "  AND ($2 = '' OR sector = $2) "
-        "ORDER BY symbol LIMIT $3::int OFFSET $4::int",
-        {q, sector, std::to_string(limit), std::to_string(offset)});
-    if (!rows) return database_problem(rows.error());
-    std::string body = "{\"items\":[";
-    for (int i = 0; i < rows->size(); ++i) {
-      if (i > 0) body.push_back(',');
-      append_company_fields(body, *rows, i);
-      body.push_back('}');
-    }
-    body += "],\"total\":";
-    body += rows->size() > 0 ? std::string(rows->get(0, 7)) : "0";
-    body += ",\"limit\":" + std::to_string(limit) + ",\"offset\":" + std::to_string(offset) + "}";
-    return http::json(200, std::move(body));
+    // The key holds every input of the answer; q's length keeps q and
+    // sector apart whatever characters they hold.
+    const std::string key = "list:" + std::to_string(limit) + ":" + std::to_string(offset) + ":" +
+                            std::to_string(q.size()) + ":" + q + sector;
+    const auto load = [&]() -> Result<std::string> {
+      // Search matches a symbol prefix or a name substring, case-insensitively.
+      auto rows = (*lease)->exec(
+          "SELECT id, symbol, name, sector, industry, exchange, currency, count(*) OVER () "
+          "FROM companies "
+          "WHERE ($1 = '' OR symbol LIKE upper($1) || '%' OR lower(name) LIKE '%' || lower($1) || '%') "
+          "  AND ($2 = '' OR sector = $2) "
+          "ORDER BY symbol LIMIT $3::int OFFSET $4::int",
+          {q, sector, std::to_string(limit), std::to_string(offset)});
+      if (!rows) return std::unexpected(rows.error());
+      std::string body = "{\"items\":[";
+      for (int i = 0; i < rows->size(); ++i) {
+        if (i > 0) body.push_back(',');
+        append_company_fields(body, *rows, i);
+        body.push_back('}');
+      }
+      body += "],\"total\":";
+      body += rows->size() > 0 ? std::string(rows->get(0, 7)) : "0";
+      body += ",\"limit\":" + std::to_string(limit) + ",\"offset\":" + std::to_string(offset) + "}";
+      return body;
+    };
+    auto body = ctx.companies != nullptr ? ctx.companies->get(**lease, key, load) : load();
+    if (!body) return database_problem(body.error());
+    return http::json(200, std::move(*body));
   });
 
   router.add("GET", "/api/companies/:id/prices", [&ctx](const http::Request& req) {
@@ -154,7 +234,7 @@ void add_company_routes(http::Router& router, Context& ctx) {
     }
     auto lease = ctx.db.acquire();
     if (!lease) return database_problem(lease.error());
-    auto company = find_company(**lease, id);
+    auto company = find_company(ctx, **lease, id);
     if (!company) return company.error();
     const std::string& symbol = company->symbol;
     if (interval != "tick") {
@@ -165,17 +245,11 @@ void add_company_routes(http::Router& router, Context& ctx) {
     }
 
     // Newest first within the range, then returned oldest first.
-    auto rows = (*lease)->exec(
-        "SELECT ts_ms, price::float8, volume, source FROM ("
-        "  SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts_ms, price, volume, source, ts, src_partition, "
-        "         src_offset "
-        "  FROM stock_prices WHERE symbol = $1 "
-        "    AND ($2::bigint IS NULL OR ts >= to_timestamp($2::bigint / 1000.0)) "
-        "    AND ($3::bigint IS NULL OR ts < to_timestamp($3::bigint / 1000.0)) "
-        "  ORDER BY ts DESC, src_partition DESC, src_offset DESC LIMIT $4::int) t "
-        "ORDER BY ts, src_partition, src_offset",
-        {symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
-         to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit)});
+    pg::Params params{symbol, std::to_string(limit)};
+    if (from) params.emplace_back(std::to_string(*from));
+    if (to) params.emplace_back(std::to_string(*to));
+    auto rows = (*lease)->exec_prepared(tick_query(from.has_value(), to.has_value()), params,
+                                        pg::Connection::Plan::kGeneric);
     if (!rows) return database_problem(rows.error());
     std::string body = "{\"company\":" + company_ref_json(*company) + ",\"interval\":\"tick\",\"prices\":[";
     body.reserve(body.size() + static_cast<std::size_t>(rows->size()) * 64);

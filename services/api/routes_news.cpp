@@ -13,7 +13,7 @@ void add_news_routes(http::Router& router, Context& ctx) {
     if (auto p = time_param(req, "before", before)) return *p;
     auto lease = ctx.db.acquire();
     if (!lease) return database_problem(lease.error());
-    auto company = find_company(**lease, req.params.at("id"));
+    auto company = find_company(ctx, **lease, req.params.at("id"));
     if (!company) return company.error();
     auto rows = (*lease)->exec(
         "SELECT id, title, summary, url, source, (extract(epoch FROM published_at) * 1000)::bigint, "

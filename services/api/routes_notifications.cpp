@@ -88,6 +88,16 @@ void add_notification_routes(http::Router& router, Context& ctx) {
       }
       unread = *u == "true";
     }
+    // One row per alert and channel: ?channel=in_app is the notification
+    // centre; the others show how each e-mail, SMS or push went (dead ones
+    // with their last_error).
+    pg::Param channel;
+    if (auto c = req.query_param("channel")) {
+      if (*c != "in_app" && *c != "email" && *c != "sms" && *c != "push") {
+        return http::problem(400, "Invalid query parameter", "channel must be in_app, email, sms or push", "channel");
+      }
+      channel = std::string(*c);
+    }
     auto db = ctx.db.acquire();
     if (!db) return database_problem(db.error());
     const pg::Param after_us = cursor ? pg::Param(std::to_string(cursor->created_us)) : std::nullopt;
@@ -96,14 +106,14 @@ void add_notification_routes(http::Router& router, Context& ctx) {
         "SELECT id, alert_id, channel, status, title, body, payload::text, "
         "       (extract(epoch FROM read_at) * 1000)::bigint, (extract(epoch FROM created_at) * 1000)::bigint, "
         "       (extract(epoch FROM sent_at) * 1000)::bigint, "
-        "       ((extract(epoch FROM created_at) * 1000000)::numeric)::bigint "
+        "       ((extract(epoch FROM created_at) * 1000000)::numeric)::bigint, attempts, last_error "
         "FROM notifications "
-        "WHERE user_id = $1::bigint AND (NOT $2::boolean OR read_at IS NULL) "
+        "WHERE user_id = $1::bigint AND (NOT $2::boolean OR read_at IS NULL) AND ($6::text IS NULL OR channel = $6) "
         "  AND ($3::bigint IS NULL OR (created_at, id) < "
         "       (timestamptz 'epoch' + $3::bigint * interval '1 microsecond', $4::bigint)) "
         "ORDER BY created_at DESC, id DESC LIMIT $5::int",
         {std::to_string(caller->user_id.value()), unread ? "true" : "false", after_us, after_id,
-         std::to_string(limit + 1)});
+         std::to_string(limit + 1), channel});
     if (!rows) return database_problem(rows.error());
     const int shown = std::min<int>(rows->size(), static_cast<int>(limit));
     std::string body = "{\"items\":[";
@@ -131,6 +141,14 @@ void add_notification_routes(http::Router& router, Context& ctx) {
       append_time_or_null(body, *rows, i, 8);
       body += ",\"sent_at\":";
       append_time_or_null(body, *rows, i, 9);
+      body += ",\"attempts\":";
+      body += rows->get(i, 11);
+      body += ",\"last_error\":";
+      if (rows->is_null(i, 12)) {
+        body += "null";
+      } else {
+        append_json_string(body, rows->get(i, 12));
+      }
       body.push_back('}');
     }
     body += "],\"next_cursor\":";

@@ -18,7 +18,7 @@ void add_quote_routes(http::Router& router, Context& ctx) {
     if (!list || list->empty()) {
       return http::problem(400, "Missing query parameter", "symbols is required, e.g. symbols=AAPL,MSFT", "symbols");
     }
-    std::vector<std::string> symbols;
+    std::vector<std::string_view> symbols;  // views into the request's target
     std::string_view rest = *list;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
@@ -35,31 +35,15 @@ void add_quote_routes(http::Router& router, Context& ctx) {
     if (symbols.size() > kMaxSymbols) {
       return http::problem(400, "Invalid query parameter", "at most 100 symbols per request", "symbols");
     }
-    const auto quotes = ctx.quotes.get(symbols);
-    std::string body = "{\"quotes\":[";
-    for (std::size_t i = 0; i < quotes.size(); ++i) {
-      const auto& q = quotes[i];
-      if (i > 0) body.push_back(',');
-      body += "{\"symbol\":";
-      append_json_string(body, q.symbol);
-      body += ",\"price\":" + std::to_string(q.price);
-      body += ",\"volume\":" + std::to_string(q.volume);
-      body += ",\"ts\":" + std::to_string(q.ts);
-      body += ",\"source\":";
-      append_json_string(body, q.source);
-      body += ",\"currency\":";
-      append_json_string(body, q.currency);
-      body += "}";
-    }
+    std::string body;
+    body.reserve(64 + symbols.size() * 128);
+    body += "{\"quotes\":[";
+    std::vector<std::string_view> missing;
+    ctx.quotes.append_json(symbols, body, missing);
     body += "],\"missing\":[";
-    bool first = true;
-    for (const auto& s : symbols) {
-      bool found = false;
-      for (const auto& q : quotes) found = found || q.symbol == s;
-      if (found) continue;
-      if (!first) body.push_back(',');
-      first = false;
-      append_json_string(body, s);
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      if (i > 0) body.push_back(',');
+      append_json_string(body, missing[i]);
     }
     body += "]}";
     return http::json(200, std::move(body));

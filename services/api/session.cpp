@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "api_metrics.hpp"
 #include "stocktracker/auth/tokens.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/redis/pool.hpp"
@@ -57,6 +58,7 @@ std::optional<http::Response> begin_user_change(pg::Transaction& tx, pg::Connect
 
 http::Response redis_problem(const Error& error) {
   log::error("redis error", {{"error", error.message}});
+  count_dependency_error(Dependency::kRedis);
   return http::problem(503, "Service Unavailable", "the session store is not available; retry later");
 }
 
@@ -66,22 +68,31 @@ std::expected<auth::AccessClaims, http::Response> authenticate(Context& ctx, con
   if (!iequals_prefix(*header, "bearer ")) {
     return std::unexpected(unauthorized("the Authorization header must be: Bearer <access token>", true));
   }
-  auto claims = ctx.tokens.verify(header->substr(7));
-  if (!claims) return std::unexpected(unauthorized(claims.error().message, true));
+  return authenticate_token(ctx, header->substr(7));
+}
 
+std::expected<auth::AccessClaims, http::Response> authenticate_token(Context& ctx, std::string_view token) {
+  auto claims = ctx.tokens.verify(token);
+  if (!claims) return std::unexpected(unauthorized(claims.error().message, true));
+  if (token_revoked(ctx, claims->jti)) {
+    return std::unexpected(unauthorized("token has been revoked (logged out)", true));
+  }
+  return std::move(*claims);
+}
+
+bool token_revoked(Context& ctx, std::string_view jti) {
   Result<bool> revoked = false;
   if (auto redis = ctx.redis.acquire()) {
-    revoked = (*redis)->exists(revoked_key(claims->jti));
+    revoked = (*redis)->exists(revoked_key(jti));
   } else {
     revoked = std::unexpected(redis.error());
   }
   if (!revoked) {
     // Fail open: only login, register, refresh and logout need Redis.
     log::warn("token revocation not checked: redis unavailable", {{"error", revoked.error().message}});
-  } else if (*revoked) {
-    return std::unexpected(unauthorized("token has been revoked (logged out)", true));
+    return false;
   }
-  return std::move(*claims);
+  return *revoked;
 }
 
 Result<std::string> start_session(Context& ctx, redis::Client& redis, UserId user, std::string_view user_json) {

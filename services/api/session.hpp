@@ -17,6 +17,12 @@ namespace st::api {
 /// asked, a token that verifies is accepted (see docs/architecture.md:
 /// a revoked token lives at most until its exp, 15 minutes).
 std::expected<auth::AccessClaims, http::Response> authenticate(Context& ctx, const http::Request& req);
+/// The same for a bare access token (the /ws upgrade takes it from
+/// Sec-WebSocket-Protocol).
+std::expected<auth::AccessClaims, http::Response> authenticate_token(Context& ctx, std::string_view token);
+/// Whether the token `jti` is on the deny-list; false when Redis cannot be
+/// asked (fail open, as authenticate).
+bool token_revoked(Context& ctx, std::string_view jti);
 
 /// Redis keys of the session state.
 std::string refresh_key(std::string_view refresh_token);  // auth:refresh:<sha256> -> user id

@@ -47,7 +47,7 @@ Result<IngestReport> run_ingest(const IngestOptions& options, std::stop_token st
       const model::PriceTick tick = sim.next_tick(ts);
       buffer.clear();
       model::encode_to(buffer, tick);
-      if (auto st = (*producer)->produce(model::topic::kStockPrices, tick.symbol, buffer); !st) {
+      if (auto st = (*producer)->produce(options.ticks_topic, tick.symbol, buffer); !st) {
         return std::unexpected(st.error());
       }
       ++report.ticks;

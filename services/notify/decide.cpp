@@ -16,4 +16,16 @@ model::EnabledChannels decide_channels(const DeliveryPreferences& preferences, M
           .in_app = on.in_app};
 }
 
+model::EnabledChannels apply_rate_limit(model::EnabledChannels channels, std::int64_t recent, std::int64_t limit) {
+  if (recent < limit) return channels;
+  return {.email = false, .sms = false, .push = false, .in_app = channels.in_app};
+}
+
+model::EnabledChannels only_configured(model::EnabledChannels channels, const model::EnabledChannels& configured) {
+  return {.email = channels.email && configured.email,
+          .sms = channels.sms && configured.sms,
+          .push = channels.push && configured.push,
+          .in_app = channels.in_app && configured.in_app};
+}
+
 }  // namespace st::notify

@@ -4,6 +4,7 @@
 // The time-zone conversion itself is not done here: GCC 12's library has no
 // time-zone database, so the adapter asks PostgreSQL (whose database the API
 // validates zone names against) for the event's local minute of the day.
+#include <cstdint>
 #include <optional>
 
 #include "stocktracker/model/alert_messages.hpp"
@@ -42,5 +43,16 @@ inline constexpr DeliveryPreferences kDefaultPreferences{
 /// which hold back e-mail, SMS and push but never in-app.
 [[nodiscard]] model::EnabledChannels decide_channels(const DeliveryPreferences& preferences,
                                                      MinuteOfDay local_event_time);
+
+/// The per-user rate limit: once `recent` alerts of the user went out by
+/// e-mail, SMS or push within the window, the next ones go in-app only.
+[[nodiscard]] model::EnabledChannels apply_rate_limit(model::EnabledChannels channels, std::int64_t recent,
+                                                      std::int64_t limit);
+
+/// Only the channels this instance can send on (configured in its settings).
+[[nodiscard]] model::EnabledChannels only_configured(model::EnabledChannels channels,
+                                                     const model::EnabledChannels& configured);
+
+[[nodiscard]] inline bool any_outside(const model::EnabledChannels& c) { return c.email || c.sms || c.push; }
 
 }  // namespace st::notify

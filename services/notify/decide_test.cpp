@@ -66,5 +66,23 @@ TEST(DecideChannels, DisabledChannelsStayOffAndSmsNeedsAPhoneNumber) {
   EXPECT_TRUE(decide_channels(prefs, at(12, 0)).sms);
 }
 
+TEST(RateLimit, AtTheLimitOnlyInAppRemains) {
+  const model::EnabledChannels all{.email = true, .sms = true, .push = true, .in_app = true};
+  EXPECT_EQ(apply_rate_limit(all, 19, 20), all);
+  EXPECT_EQ(apply_rate_limit(all, 20, 20),
+            (model::EnabledChannels{.email = false, .sms = false, .push = false, .in_app = true}));
+  const model::EnabledChannels outside_only{.email = true, .sms = false, .push = true, .in_app = false};
+  EXPECT_FALSE(any_outside(apply_rate_limit(outside_only, 25, 20)));
+  EXPECT_FALSE(apply_rate_limit(outside_only, 25, 20).in_app);
+}
+
+TEST(OnlyConfigured, DropsChannelsThisInstanceCannotSendOn) {
+  const model::EnabledChannels wanted{.email = true, .sms = true, .push = true, .in_app = true};
+  const model::EnabledChannels smtp_only{.email = true, .sms = false, .push = false, .in_app = true};
+  EXPECT_EQ(only_configured(wanted, smtp_only), smtp_only);
+  EXPECT_TRUE(any_outside(smtp_only));
+  EXPECT_FALSE(any_outside({.email = false, .sms = false, .push = false, .in_app = true}));
+}
+
 }  // namespace
 }  // namespace st::notify

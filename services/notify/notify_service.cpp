@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "decide.hpp"
+#include "email_sender.hpp"
+#include "web_push.hpp"
 #include "message_text.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/stop.hpp"
@@ -61,6 +66,22 @@ constexpr std::string_view kRecordInApp =
     "WHERE notifications.status = 'pending' "
     "RETURNING id, user_id, title, body, (extract(epoch FROM created_at) * 1000)::bigint";
 
+// E-mail, SMS and push: recorded pending and due now; the delivery thread
+// (outbound.hpp) sends them. Nothing returned means an earlier delivery of
+// the alert recorded it already.
+constexpr std::string_view kRecordOutside =
+    "INSERT INTO notifications (user_id, alert_id, channel, status, attempts, title, body, payload, next_attempt_at) "
+    "VALUES ($1::bigint, $2, $3, 'pending', 0, $4, $5, $6::jsonb, now()) "
+    "ON CONFLICT (alert_id, channel) DO NOTHING RETURNING id";
+
+// Alerts of each user of the batch that went out by e-mail, SMS or push in
+// the rate-limit window (one alert on three channels counts once).
+constexpr std::string_view kRecentOutside = R"(
+SELECT u.id, (SELECT count(DISTINCT n.alert_id) FROM notifications n
+               WHERE n.user_id = u.id AND n.channel <> 'in_app'
+                 AND n.created_at > now() - $2::bigint * interval '1 millisecond')
+  FROM (SELECT DISTINCT unnest($1::bigint[])) AS u (id))";
+
 constexpr std::string_view kMarkSent =
     "UPDATE notifications SET status = 'sent', sent_at = now() "
     "WHERE id = ANY($1::bigint[]) AND status = 'pending'";
@@ -94,7 +115,9 @@ struct Recorded {
   std::vector<model::NotificationEvent> to_publish;
   std::vector<DeadLetter> rejected;
   std::uint64_t duplicates = 0;
-  std::uint64_t not_built = 0;
+  std::uint64_t outside = 0;
+  std::uint64_t unconfigured = 0;
+  std::uint64_t rate_limited = 0;
 };
 
 std::string bigint_array(const std::vector<std::int64_t>& values) {
@@ -148,7 +171,11 @@ std::pair<DeliveryPreferences, MinuteOfDay> preferences_at(const pg::Rows& rows,
 class Notifier {
  public:
   Notifier(NotifyOptions options, pg::Connection db, std::unique_ptr<kafka::Producer> producer)
-      : options_(std::move(options)), db_(std::move(db)), producer_(std::move(producer)) {}
+      : options_(std::move(options)), db_(std::move(db)), producer_(std::move(producer)),
+        configured_{.email = options_.smtp.has_value(),
+                    .sms = options_.twilio.has_value(),
+                    .push = options_.vapid.has_value(),
+                    .in_app = true} {}
 
   /// Delivers one polled batch and returns the offsets to commit: the rows
   /// are committed, the events and dead letters flushed and the rows marked
@@ -169,7 +196,9 @@ class Notifier {
     report_.alerts += batch.alerts.size() + batch.repeated;
     report_.in_app += recorded->to_publish.size();
     report_.duplicates += batch.repeated + recorded->duplicates;
-    report_.not_built += recorded->not_built;
+    report_.outside += recorded->outside;
+    report_.unconfigured += recorded->unconfigured;
+    report_.rate_limited += recorded->rate_limited;
     report_.dead_letters += batch.dead.size() + recorded->rejected.size();
     std::vector<kafka::TopicPartition> offsets;
     for (const auto& [partition, next] : batch.next_offsets) {
@@ -197,7 +226,7 @@ class Notifier {
 
  private:
   /// The batch's database transaction: checks the users, decides the
-  /// channels and records the in-app deliveries as pending.
+  /// channels and records a pending row per alert and chosen channel.
   Result<Recorded> record(const std::vector<Incoming>& alerts, bool alert_by_alert) {
     if (alerts.empty()) return Recorded{};
     auto rollback = [&](Error e) {
@@ -213,6 +242,8 @@ class Notifier {
     const std::string user_array = bigint_array(users);
     auto preferences = load_preferences({user_array, bigint_array(times)});
     if (!preferences) return std::unexpected(preferences.error());
+    auto recent = load_recent_outside(user_array);
+    if (!recent) return std::unexpected(recent.error());
 
     if (auto st = db_.exec_script("BEGIN"); !st) return std::unexpected(st.error());
     auto locked = db_.exec(kLockUsers, {user_array});
@@ -230,40 +261,28 @@ class Notifier {
         continue;
       }
       const auto [prefs, local_time] = preferences_at(*preferences, static_cast<int>(i));
-      const model::EnabledChannels channels = decide_channels(prefs, local_time);
-      log::debug("channels decided", {{"alert_id", alert.alert_id},
-                                      {"user_id", alert.user_id.value()},
-                                      {"local_minute", local_time},
-                                      {"email", channels.email},
-                                      {"sms", channels.sms},
-                                      {"push", channels.push},
-                                      {"in_app", channels.in_app}});
-      if (!channels.in_app) {
-        out.not_built += skip_channels_not_built(channels);
-        continue;
-      }
+      const model::EnabledChannels channels = channels_for(alert, prefs, local_time, *recent, out);
+      if (!channels.in_app && !any_outside(channels)) continue;
 
-      const NotificationText text = compose(alert);
       if (alert_by_alert) {
         if (auto st = db_.exec_script("SAVEPOINT alert"); !st) return rollback(st.error());
       }
-      auto row = db_.exec(kRecordInApp, {std::to_string(alert.user_id.value()), alert.alert_id, text.title,
-                                         text.body, model::encode(alert)});
-      if (!row) {
-        if (!alert_by_alert || row.error().code != Errc::kInvalidInput) return rollback(row.error());
+      const std::size_t published_before = out.to_publish.size();
+      const std::uint64_t outside_before = out.outside;
+      auto recorded = record_alert(alert, channels, out);
+      if (!recorded) {
+        if (!alert_by_alert || recorded.error().code != Errc::kInvalidInput) return rollback(recorded.error());
         (void)db_.exec_script("ROLLBACK TO SAVEPOINT alert");
-        out.rejected.push_back({in.partition, in.offset, in.key, in.payload, "rejected: " + row.error().message});
+        // Its rows are gone with the savepoint: so is what they added here.
+        out.to_publish.erase(out.to_publish.begin() + static_cast<std::ptrdiff_t>(published_before),
+                             out.to_publish.end());
+        out.outside = outside_before;
+        out.rejected.push_back(
+            {in.partition, in.offset, in.key, in.payload, "rejected: " + recorded.error().message});
         continue;
       }
       if (alert_by_alert) (void)db_.exec_script("RELEASE SAVEPOINT alert");
-      if (row->size() == 0) {
-        ++out.duplicates;  // sent before: a redelivery
-        continue;
-      }
-      out.not_built += skip_channels_not_built(channels);
-      out.to_publish.push_back({model::NotificationId(row->get_int(0, 0)), UserId(row->get_int(0, 1)), alert.alert_id,
-                                model::Channel::kInApp, model::DeliveryStatus::kSent, std::string(row->get(0, 2)),
-                                std::string(row->get(0, 3)), row->get_int(0, 4)});
+      if (!*recorded) ++out.duplicates;  // recorded before: a redelivery
     }
     if (auto st = db_.exec_script("COMMIT"); !st) return std::unexpected(st.error());
     return out;
@@ -284,21 +303,93 @@ class Notifier {
     return db_.exec(kCheckingZones, params);
   }
 
-  /// E-mail, SMS and push are not built yet: counted, logged once each.
-  std::uint64_t skip_channels_not_built(const model::EnabledChannels& channels) {
-    const std::array<std::pair<bool, model::Channel>, 3> chosen = {
-        {{channels.email, model::Channel::kEmail},
-         {channels.sms, model::Channel::kSms},
-         {channels.push, model::Channel::kPush}}};
-    std::uint64_t skipped = 0;
-    for (const auto& [on, channel] : chosen) {
-      if (!on) continue;
-      ++skipped;
-      if (logged_not_built_.insert(channel).second) {
-        log::debug("channel not built yet: nothing recorded or sent on it", {{"channel", model::to_string(channel)}});
+  /// The channels of one alert: the user's choice (decide_channels), less
+  /// those not configured here, less e-mail/SMS/push past the user's rate
+  /// limit. Counts what it held back in `out`.
+  model::EnabledChannels channels_for(const model::Alert& alert, const DeliveryPreferences& prefs,
+                                      MinuteOfDay local_time, const std::unordered_map<std::int64_t, std::int64_t>& recent,
+                                      Recorded& out) {
+    const model::EnabledChannels wanted = decide_channels(prefs, local_time);
+    const model::EnabledChannels configured = only_configured(wanted, configured_);
+    if (configured != wanted) {
+      ++out.unconfigured;
+      log_unconfigured_once(wanted, configured);
+    }
+    std::int64_t sent = 0;
+    if (auto it = recent.find(alert.user_id.value()); it != recent.end()) sent = it->second;
+    if (auto it = batch_outside_.find(alert.user_id.value()); it != batch_outside_.end()) sent += it->second;
+    const model::EnabledChannels limited = apply_rate_limit(configured, sent, options_.user_rate_limit_count);
+    if (limited != configured) ++out.rate_limited;
+    // The user's choice, before configuration and rate limit: the counts
+    // in the report say what those took away.
+    log::debug("channels decided", {{"alert_id", alert.alert_id},
+                                    {"user_id", alert.user_id.value()},
+                                    {"local_minute", local_time},
+                                    {"email", wanted.email},
+                                    {"sms", wanted.sms},
+                                    {"push", wanted.push},
+                                    {"in_app", wanted.in_app}});
+    return limited;
+  }
+
+  /// The alert's rows, one per channel; true when any was new. A new in-app
+  /// row (or one left pending by a crash) is queued for publication.
+  Result<bool> record_alert(const model::Alert& alert, const model::EnabledChannels& channels, Recorded& out) {
+    const NotificationText text = compose(alert);
+    const std::string user = std::to_string(alert.user_id.value());
+    const std::string payload = model::encode(alert);
+    bool fresh = false;
+    if (channels.in_app) {
+      auto row = db_.exec(kRecordInApp, {user, alert.alert_id, text.title, text.body, payload});
+      if (!row) return std::unexpected(row.error());
+      if (row->size() > 0) {
+        fresh = true;
+        out.to_publish.push_back({model::NotificationId(row->get_int(0, 0)), UserId(row->get_int(0, 1)),
+                                  alert.alert_id, model::Channel::kInApp, model::DeliveryStatus::kSent,
+                                  std::string(row->get(0, 2)), std::string(row->get(0, 3)), row->get_int(0, 4)});
       }
     }
-    return skipped;
+    bool fresh_outside = false;
+    for (const auto& [on, channel] : {std::pair{channels.email, model::Channel::kEmail},
+                                      std::pair{channels.sms, model::Channel::kSms},
+                                      std::pair{channels.push, model::Channel::kPush}}) {
+      if (!on) continue;
+      auto row = db_.exec(kRecordOutside, {user, alert.alert_id, std::string(model::to_string(channel)), text.title,
+                                           text.body, payload});
+      if (!row) return std::unexpected(row.error());
+      if (row->size() > 0) {
+        fresh_outside = true;
+        ++out.outside;
+      }
+    }
+    if (fresh_outside) ++batch_outside_[alert.user_id.value()];
+    return fresh || fresh_outside;
+  }
+
+  /// Alerts sent outside per user within the rate-limit window, read before
+  /// the batch's transaction; the batch's own are counted in batch_outside_.
+  Result<std::unordered_map<std::int64_t, std::int64_t>> load_recent_outside(const std::string& user_array) {
+    batch_outside_.clear();
+    std::unordered_map<std::int64_t, std::int64_t> recent;
+    if (!any_outside(configured_)) return recent;
+    auto rows = db_.exec(kRecentOutside, {user_array, std::to_string(options_.user_rate_limit_window.count())});
+    if (!rows) return std::unexpected(rows.error());
+    for (int i = 0; i < rows->size(); ++i) recent[rows->get_int(i, 0)] = rows->get_int(i, 1);
+    return recent;
+  }
+
+  /// A channel a user chose but this instance has no settings for: logged
+  /// once per channel, since every alert of such a user would repeat it.
+  void log_unconfigured_once(const model::EnabledChannels& wanted, const model::EnabledChannels& configured) {
+    for (const auto& [chosen, kept, channel] :
+         {std::tuple{wanted.email, configured.email, model::Channel::kEmail},
+          std::tuple{wanted.sms, configured.sms, model::Channel::kSms},
+          std::tuple{wanted.push, configured.push, model::Channel::kPush}}) {
+      if (chosen && !kept && logged_unconfigured_.insert(channel).second) {
+        log::warn("a user chose a channel that is not configured; nothing is recorded or sent on it",
+                  {{"channel", model::to_string(channel)}});
+      }
+    }
   }
 
   /// Dead letters and events, flushed: after this every one is acknowledged.
@@ -332,18 +423,52 @@ class Notifier {
   NotifyOptions options_;
   pg::Connection db_;
   std::unique_ptr<kafka::Producer> producer_;  // events and dead letters
-  std::unordered_set<model::Channel> logged_not_built_;
+  model::EnabledChannels configured_;
+  std::unordered_set<model::Channel> logged_unconfigured_;
+  std::unordered_map<std::int64_t, std::int64_t> batch_outside_;  // user -> alerts recorded outside in this batch
   NotifyReport report_;
 };
+
+/// A sender for each configured outside channel.
+Result<std::vector<std::unique_ptr<ChannelSender>>> make_senders(const NotifyOptions& o) {
+  std::vector<std::unique_ptr<ChannelSender>> senders;
+  if (o.smtp) senders.push_back(std::make_unique<SmtpEmailSender>(*o.smtp, o.smtp_from));
+  if (o.twilio) {
+    auto client = httpclient::Client::create();
+    if (!client) return std::unexpected(client.error());
+    senders.push_back(std::make_unique<TwilioSmsSender>(*o.twilio, std::move(*client)));
+  }
+  if (o.vapid) {
+    auto identity = vapid_identity(o.vapid->private_key, o.vapid->public_key, o.vapid->subject);
+    if (!identity) return std::unexpected(identity.error());
+    auto client = httpclient::Client::create();
+    if (!client) return std::unexpected(client.error());
+    senders.push_back(std::make_unique<WebPushSender>(std::move(*identity), std::move(*client)));
+  }
+  for (const auto& sender : senders) log::info("notify channel on", {{"channel", model::to_string(sender->channel())}});
+  return senders;
+}
 
 }  // namespace
 
 Result<NotifyReport> run_notify(const NotifyOptions& options, std::stop_token stop) {
+  auto senders = make_senders(options);
+  if (!senders) return std::unexpected(senders.error());
   auto db = pg::Connection::connect(options.database_url);
   if (!db) return std::unexpected(db.error());
   auto producer = kafka::Producer::create(options.bootstrap_servers);
   if (!producer) return std::unexpected(producer.error());
   Notifier notifier(options, std::move(*db), std::move(*producer));
+
+  // The delivery thread stops with this function, whichever way it returns.
+  const OutboundOptions outbound_options{.database_url = options.database_url,
+                                         .retry = options.retry,
+                                         .lease = options.claim_lease};
+  std::jthread outbound([&outbound_options, senders = std::move(*senders)](std::stop_token own) mutable {
+    log::set_thread_service("notify");
+    run_outbound(outbound_options, std::move(senders), own);
+  });
+  const std::stop_callback forward_stop(stop, [&outbound] { outbound.request_stop(); });
 
   auto backoff = kFirstBackoff;
   while (!stop.stop_requested()) {
@@ -384,7 +509,9 @@ Result<NotifyReport> run_notify(const NotifyOptions& options, std::stop_token st
   log::info("notify stopped", {{"alerts", r.alerts},
                                {"in_app", r.in_app},
                                {"duplicates", r.duplicates},
-                               {"not_built", r.not_built},
+                               {"outside", r.outside},
+                               {"unconfigured", r.unconfigured},
+                               {"rate_limited", r.rate_limited},
                                {"dead_letters", r.dead_letters}});
   return r;
 }

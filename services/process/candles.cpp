@@ -10,15 +10,23 @@ EpochMs CandleWindows::window_start(EpochMs ts) {
 }
 
 std::optional<EpochMs> CandleWindows::watermark() const {
-  if (!max_ts_) return std::nullopt;
-  return *max_ts_ - config_.out_of_orderness_ms;
+  if (!max_ts_) return floor_;
+  const EpochMs own = *max_ts_ - config_.out_of_orderness_ms;
+  return floor_ && *floor_ > own ? *floor_ : own;
 }
 
-model::Candle CandleWindows::to_candle(const std::string& symbol, const WindowAcc& w, bool final) {
+bool CandleWindows::advance_to(EpochMs watermark, std::vector<model::Candle>& out) {
+  if (const auto wm = this->watermark(); wm && *wm >= watermark) return false;
+  floor_ = watermark;
+  advance(out);
+  return true;
+}
+
+model::Candle make_candle(const std::string& symbol, const WindowAcc& w, EpochMs end_ts, bool final) {
   model::Candle c;
   c.symbol = symbol;
   c.start_ts = w.start;
-  c.end_ts = w.start + model::kCandleWindowMs;
+  c.end_ts = end_ts;
   c.open = w.open;
   c.high = w.high;
   c.low = w.low;
@@ -28,6 +36,10 @@ model::Candle CandleWindows::to_candle(const std::string& symbol, const WindowAc
   c.ticks = w.ticks;
   c.final = final;
   return c;
+}
+
+model::Candle CandleWindows::to_candle(const std::string& symbol, const WindowAcc& w, bool final) {
+  return make_candle(symbol, w, w.start + model::kCandleWindowMs, final);
 }
 
 CandleWindows::Added CandleWindows::add(const model::PriceTick& tick, std::vector<model::Candle>& out) {
@@ -135,9 +147,11 @@ void CandleWindows::restore(const std::string& symbol, std::vector<WindowAcc> wi
   }
 }
 
-void CandleWindows::restore_progress(EpochMs max_event_ts, std::uint64_t late) {
+void CandleWindows::restore_progress(std::optional<EpochMs> max_event_ts, std::uint64_t late,
+                                     std::optional<EpochMs> watermark_floor) {
   max_ts_ = max_event_ts;
   late_ = late;
+  floor_ = watermark_floor;
 }
 
 std::size_t CandleWindows::open_windows() const {

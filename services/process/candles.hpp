@@ -4,7 +4,9 @@
 // order and collects what the windows emit.
 //
 // Semantics (Flink's event-time windows with allowed lateness):
-// - watermark = highest event time seen - out_of_orderness;
+// - watermark = highest event time seen - out_of_orderness, or the floor
+//   set by advance_to (an idle partition raised to the other partitions'
+//   watermark by processing-time idleness), whichever is higher;
 // - a window [start, start+5m) fires when the watermark reaches its end
 //   (final=false while late updates are still allowed, final=true when the
 //   allowed lateness is 0);
@@ -31,6 +33,11 @@ namespace st::process {
 struct WindowConfig {
   EpochMs out_of_orderness_ms = 2'000;
   EpochMs allowed_lateness_ms = 60'000;
+  /// Processing-time idleness, as Flink's withIdleness: a partition that
+  /// received no record for this long no longer holds the watermark back;
+  /// it follows the lowest watermark of the partitions still active (see
+  /// Processor::advance_idle). 0 disables it.
+  EpochMs idle_timeout_ms = 0;
 };
 
 /// The running aggregate of one window.
@@ -45,6 +52,9 @@ struct WindowAcc {
   bool operator==(const WindowAcc&) const = default;
 };
 
+/// The candle message of an aggregate over [w.start, end_ts).
+model::Candle make_candle(const std::string& symbol, const WindowAcc& w, EpochMs end_ts, bool final);
+
 class CandleWindows {
  public:
   explicit CandleWindows(WindowConfig config) : config_(config) {}
@@ -55,13 +65,19 @@ class CandleWindows {
   Added add(const model::PriceTick& tick, std::vector<model::Candle>& out);
 
   [[nodiscard]] std::optional<EpochMs> watermark() const;
+  /// Raises the watermark to at least `watermark` without a tick (an idle
+  /// partition); appends the candles this closes. False when the watermark
+  /// was already there.
+  bool advance_to(EpochMs watermark, std::vector<model::Candle>& out);
+  [[nodiscard]] std::optional<EpochMs> watermark_floor() const { return floor_; }
   [[nodiscard]] std::uint64_t late_ticks() const { return late_; }
 
   /// State for the changelog: every open window of one symbol.
   [[nodiscard]] const std::vector<WindowAcc>* windows_of(const std::string& symbol) const;
   /// Restores one symbol's windows and the partition's progress.
   void restore(const std::string& symbol, std::vector<WindowAcc> windows);
-  void restore_progress(EpochMs max_event_ts, std::uint64_t late);
+  void restore_progress(std::optional<EpochMs> max_event_ts, std::uint64_t late,
+                        std::optional<EpochMs> watermark_floor = std::nullopt);
   [[nodiscard]] std::optional<EpochMs> max_event_ts() const { return max_ts_; }
   [[nodiscard]] std::size_t open_windows() const;
 
@@ -73,6 +89,7 @@ class CandleWindows {
 
   WindowConfig config_;
   std::optional<EpochMs> max_ts_;
+  std::optional<EpochMs> floor_;  // set by advance_to
   std::uint64_t late_ = 0;
   // Per symbol, its open windows ordered by start (usually one or two).
   std::unordered_map<std::string, std::vector<WindowAcc>> windows_;

@@ -157,17 +157,28 @@ std::string ProcessOptions::changelog_topic() const {
   return group_id == "stocktracker-process" ? std::string(model::topic::kProcessChangelog) : group_id + "-changelog";
 }
 
+std::string ProcessOptions::news_by_symbol_topic() const {
+  return group_id == "stocktracker-process" ? std::string(model::topic::kProcessNewsBySymbol)
+                                            : group_id + "-news-by-symbol";
+}
+
 namespace {
 
 /// Creates the group's changelog topic when missing: compacted, with as
-/// many partitions as the input, since partition p's state goes to p.
+/// many partitions as the input, since partition p's state goes to p. The
+/// news repartition topic too (with its DLQ): the same partition count, so
+/// a symbol's news lands on the partition number of its ticks.
 Status ensure_changelog(const ProcessOptions& o) {
   auto admin = kafka::Admin::create(o.bootstrap_servers);
   if (!admin) return std::unexpected(admin.error());
   auto input = (*admin)->end_offsets(std::string(model::topic::kStockPrices), 10s);
   if (!input) return std::unexpected(input.error());
   const model::TopicSpec spec{o.changelog_topic(), static_cast<int>(input->size()), true, -1};
-  if (auto created = (*admin)->create_topics({spec}, 30s); !created) return std::unexpected(created.error());
+  const model::TopicSpec news{o.news_by_symbol_topic(), static_cast<int>(input->size()), false, -1};
+  const model::TopicSpec news_dlq{model::dlq_topic(news.name), 1, false, -1};
+  if (auto created = (*admin)->create_topics({spec, news, news_dlq}, 30s); !created) {
+    return std::unexpected(created.error());
+  }
   return {};
 }
 
@@ -182,6 +193,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
   if (auto st = (*producer)->init(60s); !st) return std::unexpected(st.error());
 
   Processor processor(o.windows);
+  processor.set_news_by_symbol_topic(o.news_by_symbol_topic());
   processor.set_companies(load_companies(o.database_url));
   auto prefs = PreferencesTable::open(o, processor);
   if (!prefs) return std::unexpected(prefs.error());
@@ -189,6 +201,10 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
   const std::string changelog = o.changelog_topic();
   const std::string input(model::topic::kStockPrices);
   const std::string news(model::topic::kNewsArticles);
+  // Consumed in the same group and loop: the range assignor gives an
+  // instance partition p of both stock-prices and this topic together.
+  const std::string news_by_symbol = o.news_by_symbol_topic();
+  const std::string indicators(model::topic::kEconomicIndicators);  // one partition: 0
   ProcessReport report;
   std::uint64_t generation = 0;
   Status restore_status;
@@ -237,7 +253,9 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
     auto consumer = kafka::Consumer::create(o.bootstrap_servers, o.group_id, hooks);
     if (!consumer) return std::unexpected(consumer.error());
     consumer_ref = consumer->get();
-    if (auto st = (*consumer)->subscribe({input, news}); !st) return std::unexpected(st.error());
+    if (auto st = (*consumer)->subscribe({input, news, news_by_symbol, indicators}); !st) {
+      return std::unexpected(st.error());
+    }
 
     bool rejoin = false;
     while (!stop.stop_requested() && !rejoin) {
@@ -249,7 +267,8 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
       // committed offsets), while the record returned with the callback is
       // kept. Polling several records per call would mix the two.
       std::vector<kafka::Message> batch;
-      const auto until = std::chrono::steady_clock::now() + o.batch_wait;
+      const auto started = std::chrono::steady_clock::now();
+      const auto until = started + o.batch_wait;
       while (batch.size() < o.batch_size) {
         const std::uint64_t before = generation;
         auto got = (*consumer)->poll_batch(1, batch.empty() ? o.batch_wait : 0ms);
@@ -267,16 +286,24 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
         if (m.error()) continue;
         if (m.topic() == news) {
           processor.on_news_record(m.partition(), m.offset(), m.key(), m.payload(), out);
-        } else if (processor.owns(m.partition())) {
-          processor.on_tick_record(m.partition(), m.offset(), m.key(), m.payload(), out);
-        } else {
+        } else if (!processor.owns(m.partition())) {
           continue;
+        } else if (m.topic() == news_by_symbol) {
+          processor.on_symbol_news_record(m.partition(), m.offset(), m.key(), m.payload(), out);
+        } else if (m.topic() == indicators) {
+          processor.on_indicator_record(m.partition(), m.offset(), m.key(), m.payload(), out);
+        } else {
+          processor.on_tick_record(m.partition(), m.offset(), m.key(), m.payload(), out);
         }
         next[{std::string(m.topic()), m.partition()}] = m.offset() + 1;
       }
+      // Only with a batch in hand: its offsets go into this transaction,
+      // which fences a zombie's idle-closed windows like its other output.
+      if (!next.empty()) processor.advance_idle(SystemClock::instance().now_ms(), out);
       processor.flush_changelog(changelog, out);
       if (next.empty()) continue;
 
+      const auto processed = std::chrono::steady_clock::now();
       Status st = (*producer)->begin();
       for (const auto& r : out) {
         if (!st) break;
@@ -297,7 +324,14 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
           for (const auto& tp : offsets) {
             committed += tp.topic + "/" + std::to_string(tp.partition) + "@" + std::to_string(tp.offset) + " ";
           }
-          log::debug("transaction committed", {{"offsets", committed}, {"records", static_cast<std::int64_t>(out.size())}});
+          // Where a batch's time goes: collecting, processing, the transaction.
+          const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+          const auto now = std::chrono::steady_clock::now();
+          log::debug("transaction committed", {{"offsets", committed},
+                                               {"inputs", static_cast<std::int64_t>(batch.size())},
+                                               {"records", static_cast<std::int64_t>(out.size())},
+                                               {"batch_ms", static_cast<std::int64_t>(ms(processed - started))},
+                                               {"commit_ms", static_cast<std::int64_t>(ms(now - processed))}});
         }
         continue;
       }

@@ -2,7 +2,7 @@
 // `stocktracker process`: the stream processor (DESIGN.md §5) as a Kafka
 // consume-transform-produce loop with exactly-once semantics. Each batch of
 // stock-prices and news-articles records is processed in one Kafka
-// transaction holding its outputs (price-candles-5m, stock-alerts,
+// transaction holding its outputs (price-candles-5m/-1h/-1d, stock-alerts,
 // stock-prices.late, news-scored, DLQs), the changelog of the state it
 // changed and the consumed offsets. Instances in
 // the same consumer group share the partitions; the state of a partition
@@ -35,6 +35,8 @@ struct ProcessOptions {
 
   /// "process-changelog" for the default group, "<group>-changelog" else.
   [[nodiscard]] std::string changelog_topic() const;
+  /// Scored news keyed by symbol, co-partitioned with stock-prices.
+  [[nodiscard]] std::string news_by_symbol_topic() const;
   [[nodiscard]] std::string transactional_id() const { return group_id + "-" + instance_id; }
 };
 

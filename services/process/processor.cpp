@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "rollup_json.hpp"
+#include "rule_state_json.hpp"
 #include "sentiment.hpp"
 #include "stocktracker/model/alert_codec.hpp"
 #include "stocktracker/model/codec.hpp"
@@ -27,7 +29,8 @@ std::string late_topic() { return std::string(model::topic::kStockPricesLate); }
 
 }  // namespace
 
-std::string encode_symbol_state(const std::vector<WindowAcc>* windows, const SymbolState* rules) {
+std::string encode_symbol_state(const std::vector<WindowAcc>* windows, const SymbolState* rules,
+                                const std::vector<RollupBucket>* hours, const std::vector<RollupBucket>* days) {
   json::object o;
   o["v"] = 1;
   json::array ws;
@@ -40,19 +43,14 @@ std::string encode_symbol_state(const std::vector<WindowAcc>* windows, const Sym
     }
   }
   o["windows"] = std::move(ws);
-  if (rules != nullptr) {
-    const auto& m = rules->market;
-    o["market"] = json::object{{"last", m.last_price}, {"prev_close", m.prev_close}, {"open", m.day_open}, {"day", m.day}};
-    json::object rs;
-    for (const auto& [key, rt] : rules->rules) {
-      rs[key] = json::object{{"armed", rt.armed}, {"done", rt.done}, {"last_fired", rt.last_fired}};
-    }
-    o["rules"] = std::move(rs);
-  }
+  if (hours != nullptr && !hours->empty()) o["h"] = encode_buckets(*hours);
+  if (days != nullptr && !days->empty()) o["d"] = encode_buckets(*days);
+  if (rules != nullptr) encode_rule_state(*rules, o);
   return json::serialize(o);
 }
 
-Status decode_symbol_state(std::string_view text, std::vector<WindowAcc>& windows, SymbolState& rules) {
+Status decode_symbol_state(std::string_view text, std::vector<WindowAcc>& windows, SymbolState& rules,
+                           std::vector<RollupBucket>* hours, std::vector<RollupBucket>* days) {
   try {
     const json::object o = json::parse(text).as_object();
     if (o.at("v").as_int64() != 1) return fail(Errc::kInvalidInput, "changelog: unknown state version");
@@ -72,20 +70,9 @@ Status decode_symbol_state(std::string_view text, std::vector<WindowAcc>& window
       a.fired = w.at("fired").as_bool();
       windows.push_back(a);
     }
-    if (const auto* m = o.if_contains("market")) {
-      const auto& mo = m->as_object();
-      rules.market.last_price = as_double(mo.at("last"));
-      rules.market.prev_close = as_double(mo.at("prev_close"));
-      rules.market.day_open = as_double(mo.at("open"));
-      rules.market.day = mo.at("day").as_int64();
-    }
-    if (const auto* r = o.if_contains("rules")) {
-      for (const auto& [key, v] : r->as_object()) {
-        const auto& ro = v.as_object();
-        rules.rules[std::string(key)] =
-            RuleRuntime{ro.at("armed").as_bool(), ro.at("done").as_bool(), ro.at("last_fired").as_int64()};
-      }
-    }
+    if (const auto* h = o.if_contains("h"); h != nullptr && hours != nullptr) *hours = decode_buckets(h->as_array());
+    if (const auto* d = o.if_contains("d"); d != nullptr && days != nullptr) *days = decode_buckets(d->as_array());
+    decode_rule_state(o, rules);
   } catch (const std::exception& e) {
     // Our own records: a failure here is a bug or a foreign writer.
     return fail(Errc::kInvalidInput, std::string("changelog: malformed state: ") + e.what());
@@ -94,8 +81,9 @@ Status decode_symbol_state(std::string_view text, std::vector<WindowAcc>& window
 }
 
 void Processor::assign(std::int32_t partition) {
+  ensure_rules();
   auto state = std::make_unique<PartitionState>(windows_config_);
-  state->rules.set_rules(compiled_);
+  state->rules.set_rules(rules_index_);
   state->rules.set_companies(companies_);
   partitions_[partition] = std::move(state);
 }
@@ -109,9 +97,20 @@ Status Processor::restore(std::int32_t partition, std::string_view key, std::str
   if (key == "p") {
     try {
       const auto o = json::parse(value).as_object();
-      p.windows.restore_progress(o.at("max_ts").as_int64(), static_cast<std::uint64_t>(o.at("late").as_int64()));
+      std::optional<EpochMs> max_ts, floor;
+      if (const auto* m = o.if_contains("max_ts"); m != nullptr && !m->is_null()) max_ts = m->as_int64();
+      if (const auto* f = o.if_contains("wm_floor")) floor = f->as_int64();
+      p.windows.restore_progress(max_ts, static_cast<std::uint64_t>(o.at("late").as_int64()), floor);
     } catch (const std::exception& e) {
       return fail(Errc::kInvalidInput, std::string("changelog: malformed progress: ") + e.what());
+    }
+    return {};
+  }
+  if (key == "i") {
+    try {
+      p.rules.restore_indicators(decode_indicator_state(value));
+    } catch (const std::exception& e) {
+      return fail(Errc::kInvalidInput, std::string("changelog: malformed indicator state: ") + e.what());
     }
     return {};
   }
@@ -119,19 +118,25 @@ Status Processor::restore(std::int32_t partition, std::string_view key, std::str
   const std::string symbol(key.substr(2));
   std::vector<WindowAcc> windows;
   SymbolState rules;
-  if (auto st = decode_symbol_state(value, windows, rules); !st) return st;
+  std::vector<RollupBucket> hours, days;
+  if (auto st = decode_symbol_state(value, windows, rules, &hours, &days); !st) return st;
   p.windows.restore(symbol, std::move(windows));
+  p.hours.restore(symbol, std::move(hours));
+  p.days.restore(symbol, std::move(days));
   p.rules.restore(symbol, std::move(rules));
   return {};
 }
 
 void Processor::set_preferences(const model::UserPreferences& prefs) {
+  // Compiles only this user's rules; the shared index is rebuilt once, before
+  // the next record needs it, so loading N users at start costs O(N) and not
+  // O(N^2) rebuilds.
   if (prefs.deleted) {
-    preferences_.erase(prefs.user_id.value());
+    compiled_.erase(prefs.user_id.value());
   } else {
-    preferences_[prefs.user_id.value()] = prefs;
+    compiled_[prefs.user_id.value()] = compile_rules(prefs, nullptr);
   }
-  rebuild_rules();
+  rules_dirty_ = true;
 }
 
 void Processor::set_companies(std::unordered_map<std::string, CompanyInfo> companies) {
@@ -139,17 +144,20 @@ void Processor::set_companies(std::unordered_map<std::string, CompanyInfo> compa
   for (auto& [n, p] : partitions_) p->rules.set_companies(companies_);
 }
 
-void Processor::rebuild_rules() {
-  compiled_.clear();
-  for (const auto& [id, prefs] : preferences_) {
-    auto rules = compile_rules(prefs, nullptr);
-    compiled_.insert(compiled_.end(), std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
+void Processor::ensure_rules() {
+  if (!rules_dirty_) return;
+  rules_dirty_ = false;
+  std::vector<CompiledRule> all;
+  for (const auto& [user, rules] : compiled_) all.insert(all.end(), rules.begin(), rules.end());
+  rules_index_ = index_rules(std::move(all));  // one copy, shared by every partition
+  for (auto& [n, p] : partitions_) {
+    for (auto& symbol : p->rules.set_rules(rules_index_)) p->touched.insert(std::move(symbol));
   }
-  for (auto& [n, p] : partitions_) p->rules.set_rules(compiled_);
 }
 
 void Processor::on_tick_record(std::int32_t partition, std::int64_t offset, std::string_view key,
                                std::string_view payload, std::vector<OutRecord>& out) {
+  ensure_rules();
   auto it = partitions_.find(partition);
   if (it == partitions_.end()) return;
   PartitionState& p = *it->second;
@@ -160,23 +168,78 @@ void Processor::on_tick_record(std::int32_t partition, std::int64_t offset, std:
     return;
   }
   ++stats_.ticks;
+  ++p.records;
   std::vector<model::Candle> candles;
   if (p.windows.add(*tick, candles) == CandleWindows::Added::kLate) {
     ++stats_.late;
     out.push_back({late_topic(), partition, tick->symbol, std::string(payload), {}});
   }
-  for (const auto& c : candles) {
-    ++stats_.candles;
-    out.push_back({std::string(model::topic::kPriceCandles5m), partition, c.symbol, model::encode(c), {}});
-    p.touched.insert(c.symbol);
-  }
+  emit_candles(partition, p, candles, out);
   std::vector<model::Alert> alerts;
   p.rules.on_tick(*tick, partition, offset, alerts);
+  emit_alerts(alerts, out);
+  p.touched.insert(tick->symbol);
+}
+
+void Processor::emit_alerts(const std::vector<model::Alert>& alerts, std::vector<OutRecord>& out) {
   for (const auto& a : alerts) {
     ++stats_.alerts;
     out.push_back({std::string(model::topic::kStockAlerts), -1, std::to_string(a.user_id.value()), model::encode(a), {}});
   }
-  p.touched.insert(tick->symbol);
+}
+
+void Processor::emit_candles(std::int32_t partition, PartitionState& p, const std::vector<model::Candle>& candles,
+                             std::vector<OutRecord>& out) {
+  for (const auto& c : candles) {
+    ++stats_.candles;
+    out.push_back({std::string(model::topic::kPriceCandles5m), partition, c.symbol, model::encode(c), {}});
+    p.touched.insert(c.symbol);
+    p.hours.on_candle(c);
+    p.days.on_candle(c);
+    std::vector<model::Alert> alerts;  // volume_spike, ma_cross
+    p.rules.on_candle(c, alerts);
+    emit_alerts(alerts, out);
+  }
+  // The rollups follow the same watermark; this is a cheap check when no
+  // bucket is due.
+  std::vector<model::Candle> rolled;
+  const auto wm = p.windows.watermark();
+  p.hours.advance(wm, rolled);
+  const std::size_t hourly = rolled.size();
+  p.days.advance(wm, rolled);
+  for (std::size_t i = 0; i < rolled.size(); ++i) {
+    const auto& c = rolled[i];
+    ++stats_.rollup_candles;
+    const auto topic = i < hourly ? model::topic::kPriceCandles1h : model::topic::kPriceCandles1d;
+    out.push_back({std::string(topic), partition, c.symbol, model::encode(c), {}});
+    p.touched.insert(c.symbol);
+  }
+}
+
+void Processor::advance_idle(EpochMs now, std::vector<OutRecord>& out) {
+  ensure_rules();
+  const EpochMs timeout = windows_config_.idle_timeout_ms;
+  if (timeout <= 0) return;
+  std::optional<EpochMs> lowest_active;
+  for (auto& [n, p] : partitions_) {
+    if (!p->active_at || p->records != p->records_checked) {
+      p->records_checked = p->records;
+      p->active_at = now;
+    }
+    const auto wm = p->windows.watermark();
+    if (now - *p->active_at < timeout && wm && (!lowest_active || *wm < *lowest_active)) lowest_active = wm;
+  }
+  if (!lowest_active) return;  // every partition idle (or none with a watermark): nothing moves, as in Flink
+  for (auto& [n, p] : partitions_) {
+    if (now - *p->active_at < timeout) continue;
+    // Nothing to close: leave its watermark (and its changelog) alone.
+    if (p->windows.open_windows() + p->hours.open_buckets() + p->days.open_buckets() == 0) continue;
+    std::vector<model::Candle> candles;
+    if (!p->windows.advance_to(*lowest_active, candles)) continue;
+    ++stats_.idle_advances;
+    p->progress_dirty = true;
+    emit_candles(n, *p, candles, out);
+  }
 }
 
 OutRecord dead_letter(std::string_view topic, std::int32_t partition, std::int64_t offset, std::string_view key,
@@ -200,21 +263,76 @@ void Processor::on_news_record(std::int32_t partition, std::int64_t offset, std:
   const Sentiment s = score_text(article->title, article->summary);
   model::ScoredArticle scored{std::move(*article), s.score, s.label};
   ++stats_.news;
-  out.push_back({std::string(model::topic::kNewsScored), -1, scored.article.id, model::encode(scored), {}});
+  const std::string encoded = model::encode(scored);
+  // Re-keyed by symbol for the news rules: the repartition topic has as
+  // many partitions as stock-prices and the same partitioner hashes the
+  // same key, so each copy lands on the partition (and instance) that holds
+  // its symbol's state (docs/architecture.md).
+  for (const auto& symbol : scored.article.symbols) {
+    out.push_back({news_by_symbol_topic_, -1, symbol, encoded, {}});
+  }
+  out.push_back({std::string(model::topic::kNewsScored), -1, scored.article.id, encoded, {}});
+}
+
+void Processor::on_indicator_record(std::int32_t partition, std::int64_t offset, std::string_view key,
+                                    std::string_view payload, std::vector<OutRecord>& out) {
+  ensure_rules();
+  auto it = partitions_.find(partition);
+  if (it == partitions_.end()) return;
+  auto release = model::decode_indicator(payload);
+  if (!release) {
+    ++stats_.dead_letters;
+    out.push_back(dead_letter(model::topic::kEconomicIndicators, partition, offset, key, payload,
+                              release.error().message));
+    return;
+  }
+  std::vector<model::Alert> alerts;
+  it->second->rules.on_indicator(*release, alerts);
+  emit_alerts(alerts, out);
+}
+
+void Processor::on_symbol_news_record(std::int32_t partition, std::int64_t offset, std::string_view key,
+                                      std::string_view payload, std::vector<OutRecord>& out) {
+  ensure_rules();
+  auto it = partitions_.find(partition);
+  if (it == partitions_.end()) return;
+  auto scored = model::decode_scored_news(payload);
+  if (!scored || key.empty()) {
+    ++stats_.dead_letters;
+    out.push_back(dead_letter(news_by_symbol_topic_, partition, offset, key, payload,
+                              scored ? std::string("no symbol key") : scored.error().message));
+    return;
+  }
+  const std::string symbol(key);
+  std::vector<model::Alert> alerts;
+  it->second->rules.on_news(symbol, *scored, alerts);
+  emit_alerts(alerts, out);
+  it->second->touched.insert(symbol);
 }
 
 void Processor::flush_changelog(const std::string& changelog_topic, std::vector<OutRecord>& out) {
+  ensure_rules();
   for (auto& [partition, p] : partitions_) {
-    if (p->touched.empty()) continue;
+    if (p->rules.take_indicator_changes()) {
+      out.push_back({changelog_topic, partition, "i", encode_indicator_state(p->rules.indicator_states()), {}});
+    }
+    if (p->touched.empty() && !p->progress_dirty) continue;
     std::vector<std::string> symbols(p->touched.begin(), p->touched.end());
     std::sort(symbols.begin(), symbols.end());  // a reproducible changelog order
     for (const auto& symbol : symbols) {
       out.push_back({changelog_topic, partition, "s:" + symbol,
-                     encode_symbol_state(p->windows.windows_of(symbol), p->rules.state_of(symbol)), {}});
+                     encode_symbol_state(p->windows.windows_of(symbol), p->rules.state_of(symbol),
+                                         p->hours.buckets_of(symbol), p->days.buckets_of(symbol)),
+                     {}});
     }
     p->touched.clear();
-    if (auto max_ts = p->windows.max_event_ts()) {
-      json::object o{{"max_ts", *max_ts}, {"late", static_cast<std::int64_t>(p->windows.late_ticks())}};
+    p->progress_dirty = false;
+    const auto max_ts = p->windows.max_event_ts();
+    const auto floor = p->windows.watermark_floor();
+    if (max_ts || floor) {
+      json::object o{{"late", static_cast<std::int64_t>(p->windows.late_ticks())}};
+      o["max_ts"] = max_ts ? json::value(*max_ts) : json::value(nullptr);
+      if (floor) o["wm_floor"] = *floor;
       out.push_back({changelog_topic, partition, "p", json::serialize(o), {}});
     }
   }
@@ -224,8 +342,9 @@ std::size_t Processor::state_bytes_estimate() const {
   std::size_t bytes = 0;
   for (const auto& [n, p] : partitions_) {
     bytes += p->windows.open_windows() * sizeof(WindowAcc);
+    bytes += (p->hours.open_buckets() + p->days.open_buckets()) * (sizeof(RollupBucket) + 2 * sizeof(CandleAgg));
   }
-  return bytes + compiled_.size() * (sizeof(CompiledRule) + sizeof(RuleRuntime) + 32);
+  return bytes + rules_index_->size() * (sizeof(CompiledRule) + sizeof(RuleRuntime) + 32);
 }
 
 }  // namespace st::process

@@ -16,12 +16,12 @@ std::string symbol_name(std::size_t i) {
   return s;
 }
 
-std::vector<std::string> make_ticks(std::size_t n, int symbols) {
+std::vector<std::string> make_ticks(std::size_t n, int symbols, EpochMs t0 = kT0) {
   std::vector<std::string> out;
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     model::PriceTick t{symbol_name(i % static_cast<std::size_t>(symbols)),
-                       100.0 + static_cast<double>(i % 97) * 0.01, 100, kT0 + static_cast<EpochMs>(i) * 5,
+                       100.0 + static_cast<double>(i % 97) * 0.01, 100, t0 + static_cast<EpochMs>(i) * 5,
                        "simulator", "USD"};
     out.push_back(model::encode(t));
   }
@@ -39,7 +39,8 @@ model::UserPreferences prefs(std::int64_t user, int symbols) {
 void BM_ProcessorTicks(benchmark::State& state) {
   const int symbols = static_cast<int>(state.range(0));
   const int users = static_cast<int>(state.range(1));
-  const auto ticks = make_ticks(1 << 16, symbols);
+  constexpr std::size_t kBatch = 1 << 16;
+  auto ticks = make_ticks(kBatch, symbols);
   Processor p({.out_of_orderness_ms = 2000, .allowed_lateness_ms = 60000});
   p.assign(0);
   for (int u = 0; u < users; ++u) p.set_preferences(prefs(u + 1, symbols));
@@ -48,7 +49,14 @@ void BM_ProcessorTicks(benchmark::State& state) {
   std::size_t i = 0;
   for (auto _ : state) {
     p.on_tick_record(0, offset++, "k", ticks[i], out);
-    if (++i == ticks.size()) i = 0;
+    if (++i == ticks.size()) {
+      // Event time keeps moving forward, as in a live stream: replaying the
+      // same timestamps would make almost every tick a late update.
+      state.PauseTiming();
+      ticks = make_ticks(kBatch, symbols, kT0 + static_cast<EpochMs>(offset) * 5);
+      i = 0;
+      state.ResumeTiming();
+    }
     if (out.size() > 4096) out.clear();
   }
   state.SetItemsProcessed(state.iterations());

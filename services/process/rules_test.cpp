@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "rule_test_support.hpp"
+
 namespace st::process {
 namespace {
 
@@ -16,17 +18,7 @@ model::UserPreferences prefs_with(std::vector<model::AlertRuleSpec> rules, std::
   return p;
 }
 
-model::AlertRuleSpec rule(std::int64_t id, model::RuleKind kind, std::string params,
-                          model::RepeatMode repeat = model::RepeatMode::kRepeat, std::int64_t cooldown_s = 0) {
-  model::AlertRuleSpec r;
-  r.id = model::AlertRuleId(id);
-  r.symbol = "AAPL";
-  r.kind = kind;
-  r.params = std::move(params);
-  r.repeat_mode = repeat;
-  r.cooldown_seconds = cooldown_s;
-  return r;
-}
+using test::aapl_rule;
 
 struct Feed {
   RuleEngine engine;
@@ -50,7 +42,7 @@ struct Feed {
 }  // namespace
 
 TEST(Rules, PriceAboveFiresOnceWhileHoveringAtTheLevel) {
-  Feed run(prefs_with({rule(1, model::RuleKind::kPriceAbove, R"({"price":200})")}));
+  Feed run(prefs_with({aapl_rule(1, model::RuleKind::kPriceAbove, R"({"price":200})")}));
   // Hovers around 200 (within the 0.2% hysteresis band): one alert.
   auto alerts = run.prices({199, 200.5, 199.9, 200.2, 199.8, 200.3, 201});
   ASSERT_EQ(alerts.size(), 1u);
@@ -63,14 +55,14 @@ TEST(Rules, PriceAboveFiresOnceWhileHoveringAtTheLevel) {
 }
 
 TEST(Rules, PriceBelowAndOnceRulesFireOnce) {
-  Feed run(prefs_with({rule(2, model::RuleKind::kPriceBelow, R"({"price":100})", model::RepeatMode::kOnce)}));
+  Feed run(prefs_with({aapl_rule(2, model::RuleKind::kPriceBelow, R"({"price":100})", model::RepeatMode::kOnce)}));
   auto alerts = run.prices({101, 99, 105, 98});
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].price, 99);
 }
 
 TEST(Rules, CooldownDelaysTheNextAlert) {
-  Feed run(prefs_with({rule(3, model::RuleKind::kPriceAbove, R"({"price":10})", model::RepeatMode::kRepeat, 60)}));
+  Feed run(prefs_with({aapl_rule(3, model::RuleKind::kPriceAbove, R"({"price":10})", model::RepeatMode::kRepeat, 60)}));
   // Crosses every other second; the 60 s cool-down lets one through a minute.
   std::vector<double> ps;
   for (int i = 0; i < 180; ++i) ps.push_back(i % 2 == 0 ? 9 : 11);
@@ -93,7 +85,7 @@ TEST(Rules, DefaultRuleIsTheThresholdAgainstThePreviousClose) {
 }
 
 TEST(Rules, PercentMoveDirectionIsHonoured) {
-  Feed run(prefs_with({rule(4, model::RuleKind::kPctChangePrevClose, R"({"threshold_pct":2,"direction":"down"})")}));
+  Feed run(prefs_with({aapl_rule(4, model::RuleKind::kPctChangePrevClose, R"({"threshold_pct":2,"direction":"down"})")}));
   auto alerts = run.prices({100, 103, 97.5});
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].price, 97.5);
@@ -101,7 +93,7 @@ TEST(Rules, PercentMoveDirectionIsHonoured) {
 
 TEST(Rules, AlertIdsAreDeterministic) {
   auto ids = [] {
-    Feed run(prefs_with({rule(1, model::RuleKind::kPriceAbove, R"({"price":200})")}));
+    Feed run(prefs_with({aapl_rule(1, model::RuleKind::kPriceAbove, R"({"price":200})")}));
     std::vector<std::string> out;
     for (const auto& a : run.prices({199, 201, 198, 202})) out.push_back(a.alert_id);
     return out;
@@ -114,15 +106,15 @@ TEST(Rules, AlertIdsAreDeterministic) {
 
 TEST(Rules, InvalidParamsAreReportedNotThrown) {
   std::vector<std::string> errors;
-  auto compiled = compile_rules(prefs_with({rule(9, model::RuleKind::kPriceAbove, R"({"price":-1})"),
-                                            rule(10, model::RuleKind::kPriceAbove, "[1]")}),
+  auto compiled = compile_rules(prefs_with({aapl_rule(9, model::RuleKind::kPriceAbove, R"({"price":-1})"),
+                                            aapl_rule(10, model::RuleKind::kPriceAbove, "[1]")}),
                                 &errors);
   EXPECT_TRUE(compiled.empty());
   EXPECT_EQ(errors.size(), 2u);
 }
 
 TEST(Rules, PausedRulesAreSkipped) {
-  auto r = rule(1, model::RuleKind::kPriceAbove, R"({"price":1})");
+  auto r = aapl_rule(1, model::RuleKind::kPriceAbove, R"({"price":1})");
   r.state = model::RuleState::kPaused;
   Feed run(prefs_with({r}));
   EXPECT_TRUE(run.prices({2, 3}).empty());

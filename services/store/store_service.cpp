@@ -35,7 +35,7 @@ constexpr std::string_view kInsertNews =
 // latest emission wins.
 constexpr std::string_view kUpsertCandle =
     "INSERT INTO price_candles (symbol, interval, bucket_start, open, high, low, close, volume, vwap, tick_count, "
-    "is_final, updated_at) VALUES ($1, '5m', to_timestamp($2::bigint / 1000.0), $3::numeric, $4::numeric, "
+    "is_final, updated_at) VALUES ($1, $11, to_timestamp($2::bigint / 1000.0), $3::numeric, $4::numeric, "
     "$5::numeric, $6::numeric, $7::bigint, $8::numeric, $9::int, $10::bool, now()) "
     "ON CONFLICT (symbol, interval, bucket_start) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, "
     "low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, "
@@ -52,7 +52,17 @@ using PartitionKey = std::pair<std::string, std::int32_t>;
 using Payload = std::variant<model::PriceTick, model::Candle, model::ScoredArticle, model::EconomicIndicator>;
 
 std::string_view topic_for(const model::PriceTick&) { return model::topic::kStockPrices; }
-std::string_view topic_for(const model::Candle&) { return model::topic::kPriceCandles5m; }
+// The three candle topics carry the same message; the length of the
+// bucket tells them apart (a New York day is 23 to 25 hours).
+std::string_view candle_interval(const model::Candle& c) {
+  if (c.end_ts - c.start_ts == model::kCandleWindowMs) return "5m";
+  return c.end_ts - c.start_ts == model::kCandleHourMs ? "1h" : "1d";
+}
+std::string_view topic_for(const model::Candle& c) {
+  const auto interval = candle_interval(c);
+  if (interval == "5m") return model::topic::kPriceCandles5m;
+  return interval == "1h" ? model::topic::kPriceCandles1h : model::topic::kPriceCandles1d;
+}
 std::string_view topic_for(const model::ScoredArticle&) { return model::topic::kNewsScored; }
 std::string_view topic_for(const model::EconomicIndicator&) { return model::topic::kEconomicIndicators; }
 std::string key_for(const model::PriceTick& t) { return t.symbol; }
@@ -147,6 +157,10 @@ class Sink {
       take(model::decode_tick(payload));
     } else if (topic == model::topic::kPriceCandles5m) {
       take(model::decode_candle(payload));
+    } else if (topic == model::topic::kPriceCandles1h) {
+      take(model::decode_hour_candle(payload));
+    } else if (topic == model::topic::kPriceCandles1d) {
+      take(model::decode_day_candle(payload));
     } else if (topic == model::topic::kNewsScored) {
       take(model::decode_scored_news(payload));
     } else {
@@ -301,7 +315,8 @@ class Sink {
                                       number_text(c->high), number_text(c->low), number_text(c->close),
                                       std::to_string(c->volume),
                                       c->vwap ? pg::Param(number_text(*c->vwap)) : std::nullopt,
-                                      std::to_string(c->ticks), c->final ? "true" : "false"});
+                                      std::to_string(c->ticks), c->final ? "true" : "false",
+                                      std::string(candle_interval(*c))});
     }
     if (const auto* s = std::get_if<model::ScoredArticle>(&item.payload)) {
       ++counts.news;
@@ -353,6 +368,8 @@ Result<StoreReport> run_store(const StoreOptions& options, std::stop_token stop)
   const std::vector<std::string> topics = {std::string(model::topic::kStockPrices),
                                            std::string(model::topic::kNewsScored),
                                            std::string(model::topic::kPriceCandles5m),
+                                           std::string(model::topic::kPriceCandles1h),
+                                           std::string(model::topic::kPriceCandles1d),
                                            std::string(model::topic::kEconomicIndicators)};
   auto backoff = std::chrono::milliseconds(200);
   while (!stop.stop_requested()) {

@@ -1,6 +1,6 @@
 #pragma once
 // `stocktracker store`: the Kafka -> PostgreSQL sink. Consumes stock-prices,
-// price-candles-5m, news-scored (articles with their sentiment, from
+// price-candles-5m, -1h and -1d, news-scored (articles with their sentiment, from
 // process) and economic-indicators and writes them in batches, storing
 // the next Kafka offset of every partition in sink_offsets in the same
 // transaction as the rows. On assignment it seeks to those offsets, so a

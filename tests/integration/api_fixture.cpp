@@ -76,7 +76,7 @@ std::optional<model::UserPreferences> await_preferences(
 }
 
 void ApiServer::start(const std::string& tag, const std::string& company_prefix, const std::string& name_prefix,
-                      const std::string& secret) {
+                      const std::string& secret, const std::map<std::string, std::string>& extra_env) {
   tag_ = tag;
   company_prefix_ = company_prefix;
   ASSERT_EQ(run({"migrate"}), 0);
@@ -87,8 +87,9 @@ void ApiServer::start(const std::string& tag, const std::string& company_prefix,
                           {company(suffix), name_prefix + company(suffix)}));
   }
   port_ = free_port();
-  api_ = std::make_unique<Child>(std::vector<std::string>{"api", "--api-port", std::to_string(port_)},
-                                 std::map<std::string, std::string>{{"JWT_SECRET", secret}});
+  auto env = extra_env;
+  env["JWT_SECRET"] = secret;
+  api_ = std::make_unique<Child>(std::vector<std::string>{"api", "--api-port", std::to_string(port_)}, env);
   const std::uint16_t port = port_;
   ASSERT_TRUE(eventually([port] { return http_get(port, "/healthz").has_value(); }, std::chrono::seconds(20)))
       << api_->log_tail();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -62,7 +63,7 @@ class ApiServer {
   /// and starts `stocktracker api` with `secret` as JWT_SECRET. Uses gtest
   /// assertions.
   void start(const std::string& tag, const std::string& company_prefix, const std::string& name_prefix,
-             const std::string& secret);
+             const std::string& secret, const std::map<std::string, std::string>& extra_env = {});
 
   /// Tombstones the tracked users on user-preferences, deletes them (and any
   /// itest-<tag>-* e-mail), waits for the outbox to drain, deletes the
@@ -70,6 +71,8 @@ class ApiServer {
   void stop_and_clean();
 
   [[nodiscard]] std::uint16_t port() const { return port_; }
+  /// The api process (to read its memory from /proc).
+  [[nodiscard]] pid_t pid() const { return api_ ? api_->pid() : -1; }
   [[nodiscard]] const std::string& tag() const { return tag_; }
   [[nodiscard]] std::string log_tail() const;
   [[nodiscard]] std::string company(const std::string& suffix) const { return company_prefix_ + tag_ + suffix; }

@@ -120,7 +120,14 @@ TEST_F(ApiRules, ValidationErrorsNameTheField) {
       {sym + R"("kind":"pct_change_prev_close","params":{"threshold_pct":-1}})", "params.threshold_pct"},
       {sym + R"("kind":"pct_change_prev_close","params":{"threshold_pct":1,"direction":"sideways"}})",
        "params.direction"},
-      {sym + R"("kind":"volume_spike","params":{}})", "kind"},
+      {sym + R"("kind":"volume_spike","params":{}})", "params.factor"},
+      {sym + R"("kind":"volume_spike","params":{"factor":3,"lookback_candles":1}})", "params.lookback_candles"},
+      {sym + R"("kind":"pct_change_window","params":{"threshold_pct":2,"window_minutes":0}})",
+       "params.window_minutes"},
+      {sym + R"("kind":"ma_cross","params":{"fast":100,"slow":50}})", "params.slow"},
+      {sym + R"("kind":"ma_cross","params":{"ma":"wma"}})", "params.ma"},
+      {sym + R"("kind":"news_sentiment","params":{"threshold":2}})", "params.threshold"},
+      {sym + R"("kind":"composite_news_drop","params":{"sentiment":0.5}})", "params.drop_pct"},
       {sym + R"("kind":"nonsense","params":{}})", "kind"},
       {sym + R"("params":{"price":1}})", "kind"},
       {sym + R"("kind":"price_above","params":[1]})", "params"},
@@ -136,12 +143,26 @@ TEST_F(ApiRules, ValidationErrorsNameTheField) {
     EXPECT_EQ(status(r), 400) << body << " -> " << (r ? r->body : "");
     EXPECT_EQ(field(r), name) << body;
   }
-  const auto unsupported = call("POST", "/api/alerts/rules", a, "{" + sym + R"("kind":"ma_cross","params":{}})");
-  EXPECT_NE(unsupported->body.find("not supported yet"), std::string::npos) << unsupported->body;
+  const std::string cpi = R"("kind":"indicator_threshold","params":{"indicator":"CPI","threshold":3,"direction":"above"})";
+  EXPECT_EQ(field(call("POST", "/api/alerts/rules", a, "{" + sym + cpi + "}")), "symbol") << "not about a company";
+  EXPECT_EQ(field(call("POST", "/api/alerts/rules", a, R"({"kind":"indicator_threshold","params":{"threshold":3}})")),
+            "params.indicator");
   auto conn = db();
   EXPECT_EQ(query_int(conn, "SELECT count(*) FROM alert_rules WHERE user_id = $1::bigint",
                       {std::to_string(a.user_id)}),
             0);
+  // The new kinds are accepted with their parameters (defaults filled in by process).
+  for (const std::string kind_params : {R"("kind":"pct_change_window","params":{"threshold_pct":2,"window_minutes":15})",
+                                        R"("kind":"volume_spike","params":{"factor":3})",
+                                        R"("kind":"ma_cross","params":{"fast":50,"slow":200,"ma":"ema"})",
+                                        R"("kind":"news_sentiment","params":{"threshold":0.6,"direction":"negative"})",
+                                        R"("kind":"composite_news_drop","params":{"drop_pct":3,"window_minutes":30})"}) {
+    const auto created = call("POST", "/api/alerts/rules", a, "{" + sym + kind_params + "}");
+    EXPECT_EQ(status(created), 201) << kind_params << " -> " << (created ? created->body : "");
+  }
+  const auto indicator_rule = call("POST", "/api/alerts/rules", a, "{" + cpi + "}");
+  ASSERT_EQ(status(indicator_rule), 201) << indicator_rule->body;
+  EXPECT_TRUE(rule_of(indicator_rule).at("symbol").is_null());
 
   // PUT validates the same way, and changes nothing when it refuses.
   const auto created =

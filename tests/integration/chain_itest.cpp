@@ -56,11 +56,12 @@ TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
                          std::chrono::seconds(90)))
       << store.log_tail();
   EXPECT_TRUE(eventually(
-      [&] { return count("SELECT count(*) FROM price_candles WHERE symbol = $1 AND is_final") >= 10; },
+      [&] { return count("SELECT count(*) FROM price_candles WHERE symbol = $1 AND interval = '5m' AND is_final") >= 10; },
       std::chrono::seconds(90)))
       << process.log_tail();
   // Final candles agree with the ticks stored for their window.
-  EXPECT_EQ(count("SELECT count(*) FROM price_candles c WHERE c.symbol = $1 AND c.is_final AND c.tick_count <> "
+  EXPECT_EQ(count("SELECT count(*) FROM price_candles c WHERE c.symbol = $1 AND c.interval = '5m' AND c.is_final "
+                  "AND c.tick_count <> "
                   "(SELECT count(*) FROM stock_prices p WHERE p.symbol = c.symbol AND p.ts >= c.bucket_start "
                   "AND p.ts < c.bucket_start + interval '5 minutes')"),
             0);
@@ -83,6 +84,11 @@ TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
                       {std::to_string(user_id)}),
             0);
 
+  // 66 minutes of event time: at least one hour has fired, and the
+  // processor's hourly candle reached price_candles through store.
+  EXPECT_TRUE(eventually([&] { return count("SELECT count(*) FROM price_candles WHERE symbol = $1 AND interval = '1h'") >= 1; },
+                         std::chrono::seconds(60)))
+      << store.log_tail();
   // The API serves the stored candles, and hours and days built from them.
   const std::uint16_t port = free_port();
   Child api({"api", "--api-port", std::to_string(port)}, {{"JWT_SECRET", std::string(40, 'c')}});
@@ -94,7 +100,7 @@ TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
     return r ? boost::json::parse(r->body).at("candles").as_array() : boost::json::array{};
   };
   const auto five = candles_of("5m");
-  EXPECT_EQ(static_cast<std::int64_t>(five.size()), count("SELECT count(*) FROM price_candles WHERE symbol = $1"));
+  EXPECT_EQ(static_cast<std::int64_t>(five.size()), count("SELECT count(*) FROM price_candles WHERE symbol = $1 AND interval = '5m'"));
   std::int64_t ticks_5m = 0;
   for (const auto& c : five) ticks_5m += c.at("ticks").as_int64();
   for (const char* interval : {"1h", "1d"}) {

@@ -40,6 +40,7 @@ class Child {
   int wait(std::chrono::seconds timeout = std::chrono::seconds(60));
   [[nodiscard]] const std::string& log_path() const { return log_; }
   [[nodiscard]] std::string log_tail() const;
+  [[nodiscard]] pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "test_alerts.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/model/alert_codec.hpp"
 #include "stocktracker/model/topics.hpp"
@@ -83,7 +84,7 @@ class TestUser {
         {name + "@itest.example.com", "$2b$12$" + std::string(53, 'x')});
     if (!r) throw std::runtime_error(r.error().message);
     id_ = UserId(r->get_int(0, 0));
-    // E-mail and push on, so their (not built) path runs too; quiet hours
+    // E-mail and push on, so their (here unconfigured) path runs too; quiet hours
     // hold them back at night but never the in-app channel.
     auto p = conn_.exec(
         "INSERT INTO user_notification_preferences (user_id, email_enabled, push_enabled, in_app_enabled, "
@@ -104,19 +105,7 @@ class TestUser {
 };
 
 model::Alert make_alert(UserId user, const std::string& alert_id, std::int64_t n) {
-  model::Alert a;
-  a.alert_id = alert_id;
-  a.user_id = user;
-  a.kind = model::RuleKind::kPctChangePrevClose;
-  a.symbol = "AAPL";
-  a.company_name = "Apple Inc.";
-  a.price = 210 + static_cast<double>(n) / 100;
-  a.reference_price = 200;
-  a.change_pct = 5 + static_cast<double>(n) / 200;
-  a.threshold = 5;
-  a.event_ts = 1764255600000 + n * 60000;  // 2025-11-27T15:00Z onwards
-  a.message = "AAPL moved more than 5% since the previous close";
-  return a;
+  return pct_move_alert(user, alert_id, n, "AAPL", "Apple Inc.", 200);
 }
 
 class Notify : public ::testing::Test {
@@ -256,7 +245,7 @@ TEST_F(Notify, DeliversEachAlertOnceInAppAndDeadLettersTheBadOnes) {
   EXPECT_EQ(notify.wait(), 0) << notify.log_tail();
   const std::string log = read_file(notify.log_path());
   EXPECT_NE(log.find("\"msg\":\"notify stopped\""), std::string::npos) << notify.log_tail();
-  // E-mail and push are chosen (but not built) at 10:00 in New York, held
+  // E-mail and push are chosen (but not configured here) at 10:00 in New York, held
   // back by the quiet hours at 03:00; in-app is delivered at both times.
   const auto decided = [&](const model::Alert& a, int minute, bool others) {
     return "\"alert_id\":\"" + a.alert_id + "\",\"user_id\":" + std::to_string(a.user_id.value()) +
@@ -268,7 +257,8 @@ TEST_F(Notify, DeliversEachAlertOnceInAppAndDeadLettersTheBadOnes) {
   EXPECT_NE(log.find(decided(alerts[6], 3 * 60, false)), std::string::npos) << log;
   EXPECT_NE(log.find(decided(lost_alert, 15 * 60 + 7, true)), std::string::npos) << log;
   EXPECT_NE(log.find("a user's time zone is unknown; reading it as UTC"), std::string::npos) << log;
-  // In-app only: e-mail and push are chosen but not built, so no row.
+  // In-app only: e-mail and push are chosen but not configured (no SMTP_HOST,
+  // no VAPID_PRIVATE_KEY in this test), so no row.
   EXPECT_EQ(rows(user), 7);
   EXPECT_EQ(query_int(conn_, "SELECT count(DISTINCT alert_id) FROM notifications WHERE user_id = $1::bigint",
                       {user.text()}),

@@ -1,8 +1,11 @@
 #pragma once
 // A seeded replay for the stream processor's fault tests: the ticks (which
-// the deterministic simulator regenerates), a user with price_above rules,
-// the oracle's candles and alerts computed straightforwardly, and a reader
-// of what the processor committed (read_committed).
+// the deterministic simulator regenerates), a user with price_above and
+// pct_change_window rules on each symbol, a news_sentiment rule on the
+// first and an indicator_threshold rule, one strongly negative article about
+// it and two releases of the indicator, the oracle's candles and
+// alerts computed straightforwardly, and a reader of what the processor
+// committed (read_committed).
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -21,7 +24,9 @@ struct OracleCandle {
   std::int64_t volume = 0, ticks = 0;
 };
 
-using AlertKey = std::tuple<std::string, EpochMs, double>;  // symbol, event time, price
+/// kind, symbol, event time, price (0 for news alerts: the price then is
+/// whatever tick came before the article, which timing decides).
+using AlertKey = std::tuple<std::string, std::string, EpochMs, double>;
 
 class ProcessReplay {
  public:
@@ -40,6 +45,7 @@ class ProcessReplay {
 
   struct Committed {
     std::map<std::pair<std::string, EpochMs>, std::vector<model::Candle>> finals;
+    std::map<std::pair<std::string, EpochMs>, std::vector<model::Candle>> hourly_finals;  // price-candles-1h
     std::multiset<AlertKey> alerts;
   };
   /// Reads committed candles and alerts until every window the oracle
@@ -59,6 +65,10 @@ class ProcessReplay {
   std::int64_t user_ = 0;
   std::map<std::pair<std::string, EpochMs>, OracleCandle> candles_;
   std::set<std::pair<std::string, EpochMs>> must_close_;
+  // The same, by UTC hour (price-candles-1h is built from the 5-minute
+  // candles; the oracle sums the ticks directly).
+  std::map<std::pair<std::string, EpochMs>, OracleCandle> hours_;
+  std::set<std::pair<std::string, EpochMs>> hours_must_close_;
   std::multiset<AlertKey> alerts_;
 };
 

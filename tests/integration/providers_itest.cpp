@@ -1,9 +1,11 @@
 // `stocktracker ingest --source providers` against local stand-ins for Alpha
-// Vantage and Yahoo Finance (tests/fakes/provider_server.py, speaking their
-// documented formats from tests/data/providers/), publishing to the real
-// Kafka: ticks with the right UTC times, failover when Alpha Vantage is rate
-// limited or slow, Retry-After honoured, malformed answers dead-lettered
-// while the service keeps running.
+// Vantage, Yahoo Finance and News API (tests/fakes/provider_server.py,
+// speaking their documented formats from tests/data/providers/), publishing
+// to the real Kafka: ticks with the right UTC times, failover when Alpha
+// Vantage is rate limited or slow, Retry-After honoured, malformed answers
+// dead-lettered while the service keeps running; news articles published
+// once each with the tracked companies they mention; economic indicators from
+// FRED, and from Alpha Vantage when FRED is rate limited.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -24,6 +26,7 @@ namespace {
 
 // Never to appear in a log line.
 const std::string kApiKey = "itest-av-key-7f3d9c";
+const std::string kNewsKey = "itest-news-key-2b8e41";
 
 std::string kafka_servers() {
   const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
@@ -33,17 +36,33 @@ std::string kafka_servers() {
 /// The fake provider server on a free port, for the length of a test.
 class FakeProviders {
  public:
-  FakeProviders()
+  /// `news_pages`: article URLs point at pages on the fake (--news-pages).
+  explicit FakeProviders(bool news_pages = false)
       : port_(free_port()),
-        server_(Program{"/usr/bin/python3"},
-                {std::string(std::getenv("ST_SOURCE_DIR")) + "/tests/fakes/provider_server.py", "--port",
-                 std::to_string(port_)}) {
+        news_tag_(unique_tag()),
+        server_(Program{"/usr/bin/python3"}, server_args(port_, news_tag_, news_pages)) {
     if (!eventually([&] { return http_get(port_, "/_requests").has_value(); }, std::chrono::seconds(20))) {
       throw std::runtime_error("fake provider server did not start: " + server_.log_tail());
     }
   }
 
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  /// What the fake appends to its news article URLs: this test's articles.
+  [[nodiscard]] std::string news_url(const std::string& fixture_url) const {
+    return fixture_url + "?itest=" + news_tag_;
+  }
+
+  /// The fake's own page for a fixture article URL (--news-pages).
+  [[nodiscard]] std::string news_page_url(const std::string& host, const std::string& slug) const {
+    return url() + "/articles/" + host + "/" + slug + "?itest=" + news_tag_;
+  }
+
+  /// The /articles/ and /robots.txt requests so far (--news-pages).
+  boost::json::array pages() {
+    const auto r = http_get(port_, "/_pages");
+    if (!r) throw std::runtime_error("fake provider server gone");
+    return boost::json::parse(r->body).as_array();
+  }
 
   void fault(const std::string& query) {
     const auto r = http_get(port_, "/_control?" + query);
@@ -67,7 +86,14 @@ class FakeProviders {
   }
 
  private:
+  static std::vector<std::string> server_args(std::uint16_t port, const std::string& tag, bool news_pages) {
+    std::vector<std::string> args = {std::string(std::getenv("ST_SOURCE_DIR")) + "/tests/fakes/provider_server.py",
+                                     "--port", std::to_string(port), "--news-url-tag", tag};
+    if (news_pages) args.emplace_back("--news-pages");
+    return args;
+  }
   std::uint16_t port_;
+  std::string news_tag_;
   Child server_;
 };
 
@@ -337,6 +363,295 @@ TEST_F(Providers, MalformedAnswersBecomeDeadLettersAndTheServiceKeepsRunning) {
   ASSERT_TRUE(prices.read_until(at_least(1, "IBM", "alphavantage"), std::chrono::seconds(30)));
   EXPECT_TRUE(ticks(prices.records(), "MSFT", "alphavantage").empty());
   EXPECT_TRUE(ticks(prices.records(), "MSFT", "yahoo").empty());
+}
+
+/// The news-articles messages among `records`, by id.
+std::map<std::string, model::NewsArticle> articles(const std::vector<TopicTail::Record>& records) {
+  std::map<std::string, model::NewsArticle> out;
+  for (const auto& r : records) {
+    if (auto a = model::decode_news(r.payload)) out.emplace(r.key, *a);
+  }
+  return out;
+}
+
+std::vector<std::string> news_args(const FakeProviders& fake) {
+  return {"--providers", "yahoo", "--news-api-key", kNewsKey, "--news-api-base-url", fake.url(),
+          "--news-api-limits", "600/minute", "--news-min-interval", "1",
+          "--scrape-articles", "off"};  // the fixtures' URLs are real sites: never fetched by tests
+}
+
+const std::string kAppleUrl = "https://www.reuters.com/technology/apple-shares-rise-iphone-demand-china-steadies-2024-03-15/";
+const std::string kCloudUrl = "https://finance.yahoo.com/news/microsoft-ibm-expand-cloud-partnership-120000123.html";
+const std::string kPieUrl = "https://www.thekitchn.com/best-apple-pie-recipe-23148";
+const std::string kFordUrl = "https://www.cnbc.com/2024/03/15/ford-recall-suvs-fuel-leak.html";
+
+TEST_F(Providers, NewsArticlesArePublishedOnceWithTheCompaniesTheyMention) {
+  FakeProviders fake;
+  TopicTail news("news-articles");
+  // AAPL and MSFT are configured; the companies table (migration 0003)
+  // gives their names.
+  Child ingest(ingest_args(fake, "AAPL,MSFT,F", 6, news_args(fake), true));
+  EXPECT_EQ(ingest.wait(std::chrono::seconds(60)), 0) << ingest.log_tail();
+
+  const std::set<std::string> ours = {fake.news_url(kAppleUrl), fake.news_url(kCloudUrl), fake.news_url(kPieUrl),
+                                      fake.news_url(kFordUrl),
+                                      fake.news_url("https://www.wsj.com/livecoverage/stock-market-today-dow-sp500-nasdaq-03-15-2024")};
+  const auto all_ours = [&](const auto& records) {
+    std::size_t n = 0;
+    for (const auto& [id, a] : articles(records)) n += ours.contains(a.url) ? 1 : 0;
+    return n == ours.size();
+  };
+  ASSERT_TRUE(news.read_until(all_ours, std::chrono::seconds(30))) << ingest.log_tail();
+
+  // Polled every second for six: search and headlines several times each,
+  // yet each article once, keyed by the hash of its URL.
+  const auto asked = fake.requests_for("newsapi", "");
+  ASSERT_GE(asked.size(), 3u) << ingest.log_tail();
+  EXPECT_EQ(asked[0].at("function"), "everything");
+  EXPECT_EQ(asked[1].at("function"), "top-headlines");
+  EXPECT_EQ(asked[2].at("function"), "everything");
+  // The second search starts from the newest article seen, less an hour.
+  EXPECT_EQ(asked[2].at("params").as_object().at("from"), "2024-03-15T13:32:10");
+  std::map<std::string, int> published;
+  for (const auto& r : news.records()) {
+    if (auto a = model::decode_news(r.payload); a && ours.contains(a->url)) {
+      ++published[a->url];
+      EXPECT_EQ(r.key, model::article_id_for_url(a->url));
+    }
+  }
+  for (const auto& [url, n] : published) EXPECT_EQ(n, 1) << url;
+
+  std::map<std::string, model::NewsArticle> by_url;
+  for (const auto& [id, a] : articles(news.records())) by_url[a.url] = a;
+  const auto& apple = by_url.at(fake.news_url(kAppleUrl));
+  EXPECT_EQ(apple.source, "Reuters");
+  EXPECT_EQ(apple.published_ts, 1710513130000);  // 2024-03-15T14:32:10Z
+  EXPECT_EQ(apple.title, "Apple shares rise as iPhone demand in China steadies");
+  const auto has = [](const model::NewsArticle& a, const std::string& symbol) {
+    return std::find(a.symbols.begin(), a.symbols.end(), symbol) != a.symbols.end();
+  };
+  EXPECT_TRUE(has(apple, "AAPL"));
+  EXPECT_TRUE(has(by_url.at(fake.news_url(kCloudUrl)), "MSFT"));
+  EXPECT_TRUE(has(by_url.at(fake.news_url(kFordUrl)), "F"));  // "(NYSE: F)"
+  EXPECT_FALSE(has(by_url.at(fake.news_url(kPieUrl)), "AAPL"));
+
+  const std::string log = whole_log(ingest);
+  EXPECT_EQ(log.find(kNewsKey), std::string::npos) << "the News API key was logged";
+  EXPECT_NE(log.find(R"("msg":"provider health","provider":"newsapi","state":"closed")"), std::string::npos);
+}
+
+TEST_F(Providers, ArticlesWithOnlyASnippetArePublishedWithTheirPagesText) {
+  FakeProviders fake(true);
+  TopicTail news("news-articles");
+  auto args = news_args(fake);
+  args.back() = "on";  // --scrape-articles
+  Child ingest(ingest_args(fake, "AAPL,MSFT", 8, args));
+  EXPECT_EQ(ingest.wait(std::chrono::seconds(60)), 0) << ingest.log_tail();
+
+  const std::string apple_url = fake.news_page_url("www.reuters.com", "apple-shares-rise-iphone-demand-china-steadies-2024-03-15");
+  const std::string pie_url = fake.news_page_url("www.thekitchn.com", "best-apple-pie-recipe-23148");
+  std::map<std::string, model::NewsArticle> by_url;
+  ASSERT_TRUE(news.read_until(
+      [&](const auto& records) {
+        for (const auto& [id, a] : articles(records)) by_url[a.url] = a;
+        return by_url.contains(apple_url) && by_url.contains(pie_url);
+      },
+      std::chrono::seconds(30)))
+      << ingest.log_tail();
+  // The page's text (tests/data/html/wire_article.html) replaced News API's
+  // description; the API's own title and time are kept.
+  const auto& apple = by_url.at(apple_url);
+  EXPECT_TRUE(apple.summary.starts_with("By A. Reporter\nAcme Corp reported first-quarter revenue")) << apple.summary;
+  EXPECT_TRUE(apple.summary.ends_with("Shares rose 4% in pre-market trading.")) << apple.summary;
+  EXPECT_EQ(apple.title, "Apple shares rise as iPhone demand in China steadies");
+  // robots.txt disallows the pie's path: never fetched, published with its snippet.
+  EXPECT_EQ(by_url.at(pie_url).summary, "A recipe that uses three kinds of apples, none of them from the company.");
+  const auto pages = fake.pages();
+  ASSERT_FALSE(pages.empty());
+  EXPECT_EQ(pages[0].at("path"), "/robots.txt");
+  for (const auto& p : pages) {
+    EXPECT_FALSE(p.at("path").as_string().starts_with("/articles/www.thekitchn.com/")) << p;
+    EXPECT_TRUE(p.at("user_agent").as_string().starts_with("stocktracker-scraper/")) << p;
+  }
+  const std::string log = whole_log(ingest);
+  EXPECT_NE(log.find(R"("scrape_articles":true)"), std::string::npos);
+  const auto scraped = log.find(R"("articles_scraped":)");
+  ASSERT_NE(scraped, std::string::npos) << ingest.log_tail();
+  EXPECT_GE(std::atoi(log.c_str() + scraped + std::string_view(R"("articles_scraped":)").size()), 1);
+}
+
+TEST_F(Providers, NewsApiRateLimitsAreWaitedOutAndMalformedAnswersDeadLettered) {
+  FakeProviders fake;
+  fake.fault("provider=newsapi&fault=malformed&times=1");
+  TopicTail news("news-articles");
+  TopicTail dlq("news-articles.dlq");
+  Child ingest(ingest_args(fake, "AAPL", 10, news_args(fake), true));
+  ASSERT_TRUE(dlq.read_until(
+      [](const auto& records) {
+        return std::any_of(records.begin(), records.end(),
+                           [](const auto& r) { return r.reason.starts_with("parse: newsapi: not JSON"); });
+      },
+      std::chrono::seconds(30)))
+      << ingest.log_tail();
+  for (const auto& r : dlq.records()) {
+    if (!r.reason.starts_with("parse: newsapi")) continue;
+    EXPECT_EQ(r.service, "ingest");
+    EXPECT_EQ(r.source_topic, "news-articles");
+    EXPECT_FALSE(r.payload.empty());
+  }
+  // The same search again, and this time its articles.
+  ASSERT_TRUE(news.read_until(
+      [&](const auto& records) {
+        for (const auto& [id, a] : articles(records)) {
+          if (a.url == fake.news_url(kAppleUrl)) return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(30)))
+      << ingest.log_tail();
+
+  // A 429 with Retry-After: 3 holds the next request back three seconds,
+  // though the pace alone would ask again after one.
+  fake.fault("provider=newsapi&fault=429&retry_after=3&times=1");
+  EXPECT_EQ(ingest.wait(std::chrono::seconds(60)), 0) << ingest.log_tail();
+  const auto asked = fake.requests_for("newsapi", "");
+  std::size_t limited = asked.size();
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    if (asked[i].at("status") == 429) limited = i;
+  }
+  ASSERT_LT(limited + 1, asked.size()) << "no request after the 429: " << ingest.log_tail();
+  EXPECT_GE(asked[limited + 1].at("t").to_number<double>() - asked[limited].at("t").to_number<double>(), 2.995);
+  EXPECT_EQ(asked[limited + 1].at("function"), asked[limited].at("function"));  // the same request again
+  EXPECT_NE(whole_log(ingest).find(R"("provider":"newsapi","outcome":"rate_limited","detail":"newsapi: rateLimited: )"),
+            std::string::npos);
+  // Meanwhile Alpha Vantage's NEWS_SENTIMENT stood in, right after the failure.
+  const auto stand_ins = fake.requests_for("alphavantage", "");
+  EXPECT_TRUE(std::any_of(stand_ins.begin(), stand_ins.end(), [&](const auto& r) {
+    return r.at("function") == "NEWS_SENTIMENT" &&
+           r.at("t").template to_number<double>() - asked[limited].at("t").template to_number<double>() < 1;
+  })) << ingest.log_tail();
+}
+
+const std::string kFredKey = "itest-fred-key-5c1a77";
+
+TEST_F(Providers, EconomicIndicatorsComeFromFredAndFromAlphaVantageWhenFredIsRateLimited) {
+  FakeProviders fake;
+  fake.fault("provider=fred&symbol=CPIAUCSL&fault=429");
+  TopicTail topic("economic-indicators");
+  Child ingest(ingest_args(fake, "IBM", 6,
+                           {"--providers", "yahoo", "--fred-api-key", kFredKey, "--fred-base-url", fake.url()}));
+  std::map<std::string, std::vector<model::EconomicIndicator>> by_id;
+  const auto both = [&](const auto& records) {
+    by_id.clear();
+    for (const auto& r : records) {
+      if (auto v = model::decode_indicator(r.payload)) by_id[r.key].push_back(*v);
+    }
+    return by_id.contains("TREASURY_YIELD:2024-05-24") && by_id.contains("CPI:2024-03-01");
+  };
+  ASSERT_TRUE(topic.read_until(both, std::chrono::seconds(30))) << ingest.log_tail();
+  EXPECT_EQ(ingest.wait(std::chrono::seconds(60)), 0) << ingest.log_tail();
+  topic.read_until(both, std::chrono::seconds(1));
+  // DGS10 from FRED ("." on Memorial Day skipped); CPI from Alpha Vantage.
+  for (const char* id : {"TREASURY_YIELD:2024-06-13", "TREASURY_YIELD:2024-06-12", "TREASURY_YIELD:2024-05-24"}) {
+    ASSERT_EQ(by_id[id].size(), 1u) << id;  // published once in six seconds of polling
+    EXPECT_EQ(by_id[id][0].source, "fred");
+  }
+  EXPECT_FALSE(by_id.contains("TREASURY_YIELD:2024-05-27"));
+  for (const char* id : {"CPI:2024-05-01", "CPI:2024-04-01", "CPI:2024-03-01"}) {
+    ASSERT_EQ(by_id[id].size(), 1u) << id;
+    EXPECT_EQ(by_id[id][0].source, "alphavantage");
+    EXPECT_EQ(by_id[id][0].unit, "index 1982-1984=100");
+  }
+  EXPECT_DOUBLE_EQ(by_id["CPI:2024-05-01"][0].value, 313.225);
+  ASSERT_FALSE(fake.requests_for("fred", "CPIAUCSL").empty());
+  EXPECT_EQ(fake.requests_for("fred", "CPIAUCSL")[0].at("status"), 429);
+  EXPECT_EQ(whole_log(ingest).find(kFredKey), std::string::npos) << "the FRED key was logged";
+}
+
+TEST_F(Providers, AnIncompleteCompanyIsFilledInFromAlphaVantageOverviewWithoutOverwriting) {
+  FakeProviders fake;
+  const std::string symbol = "ZQ" + unique_tag();
+  auto conn = db();
+  ASSERT_TRUE(conn.exec("INSERT INTO companies (symbol, name, sector) VALUES ($1, $1, 'Curated')", {symbol}));
+  // A company shown by its bare ticker is asked about first.
+  Child ingest(ingest_args(fake, symbol, 5, {"--providers", "yahoo", "--metadata-interval", "1"}, true));
+  EXPECT_EQ(ingest.wait(std::chrono::seconds(60)), 0) << ingest.log_tail();
+  const auto row = conn.exec("SELECT name, sector, industry, exchange FROM companies WHERE symbol = $1", {symbol});
+  ASSERT_TRUE(row && row->size() == 1);
+  EXPECT_EQ(row->get(0, 0), "Itest Company " + symbol);  // the symbol stood in for the name
+  EXPECT_EQ(row->get(0, 1), "Curated");                  // kept
+  EXPECT_EQ(row->get(0, 2), "Computer & Office Equipment");
+  EXPECT_EQ(row->get(0, 3), "NYSE");
+  EXPECT_EQ(fake.requests_for("alphavantage", symbol).size(), 1u);  // once, not at every poll
+  EXPECT_TRUE(conn.exec("DELETE FROM companies WHERE symbol = $1", {symbol}));
+}
+
+// Redis database of the health test: GET /api/providers lists every
+// provider hash there, and other tests' ingests publish to database 0.
+const std::string kHealthRedisUrl = "redis://127.0.0.1:6379/11";
+
+/// The providers of a GET /api/providers answer, by name.
+std::map<std::string, boost::json::object> providers_of(std::uint16_t port) {
+  std::map<std::string, boost::json::object> out;
+  const auto r = http_get(port, "/api/providers");
+  if (!r || r->status != 200) return out;
+  const auto answer = boost::json::parse(r->body);  // outlives the loop (GCC 12 ends a range's temporaries early)
+  for (const auto& p : answer.as_object().at("providers").as_array()) {
+    out[std::string(p.as_object().at("provider").as_string())] = p.as_object();
+  }
+  return out;
+}
+
+TEST_F(Providers, ProviderHealthIsServedByTheApi) {
+  FakeProviders fake;
+  fake.fault("provider=alphavantage&fault=note");  // rate limited on every request
+  fake.fault("provider=newsapi&fault=401");        // a refused key
+  const std::uint16_t api_port = free_port();
+  Child api({"api"}, {{"API_PORT", std::to_string(api_port)},
+                      {"REDIS_URL", kHealthRedisUrl},
+                      {"JWT_SECRET", "providers-itest-secret-0123456789abcdef"}});
+  ASSERT_TRUE(eventually([&] { return http_get(api_port, "/healthz").has_value(); }, std::chrono::seconds(30)))
+      << api.log_tail();
+  Child ingest(ingest_args(fake, "IBM,AAPL", 6, {"--news-api-key", kNewsKey, "--news-api-base-url", fake.url()}),
+               {{"REDIS_URL", kHealthRedisUrl}});
+
+  std::map<std::string, boost::json::object> seen;
+  const bool published = eventually(
+      [&] {
+        seen = providers_of(api_port);
+        return seen.contains("alphavantage") && seen.contains("yahoo") && seen.contains("newsapi") &&
+               seen["alphavantage"].at("rate_limited").as_int64() >= 1 && !seen["yahoo"].at("last_success_ts").is_null() &&
+               !seen["newsapi"].at("last_error").is_null();
+      },
+      std::chrono::seconds(30));
+  EXPECT_EQ(ingest.wait(std::chrono::seconds(60)), 0) << ingest.log_tail();
+  ASSERT_TRUE(published) << ingest.log_tail() << api.log_tail();
+
+  const auto& av = seen["alphavantage"];
+  EXPECT_EQ(av.at("state"), "closed");  // a rate limit proves it alive: not benched
+  EXPECT_TRUE(av.at("benched_until").is_null());
+  // Its Note drains the minute's bucket (600/minute here), which refills at
+  // 10 a second: far below 600 a moment later.
+  EXPECT_LT(av.at("quota_left_minute").as_int64(), 100);
+  EXPECT_TRUE(av.at("quota_left_day").is_int64());
+  EXPECT_TRUE(std::string(av.at("last_error").as_string()).starts_with("alphavantage: Thank you for using Alpha Vantage"));
+  EXPECT_TRUE(av.at("last_success_ts").is_null());
+  const auto& yahoo = seen["yahoo"];
+  EXPECT_EQ(yahoo.at("state"), "closed");
+  EXPECT_TRUE(yahoo.at("quota_left_day").is_null());  // 60/minute, 2000/hour: no daily limit
+  EXPECT_LE(yahoo.at("quota_left_minute").as_int64(), 60);
+  EXPECT_TRUE(yahoo.at("last_error").is_null());
+  EXPECT_GT(yahoo.at("last_success_ts").as_int64(), yahoo.at("updated_ts").as_int64() - 60'000);
+  const auto& news = seen["newsapi"];
+  EXPECT_EQ(news.at("failures"), 1);
+  EXPECT_TRUE(std::string(news.at("last_error").as_string()).starts_with("newsapi: apiKeyInvalid: ")) << news;
+  EXPECT_EQ(news.at("quota"), "99/100 per day");
+  const auto body = http_get(api_port, "/api/providers");
+  ASSERT_TRUE(body);
+  EXPECT_EQ(body->body.find(kApiKey), std::string::npos);
+  EXPECT_EQ(body->body.find(kNewsKey), std::string::npos);
+  api.signal(SIGTERM);
+  EXPECT_EQ(api.wait(std::chrono::seconds(30)), 0);
 }
 
 }  // namespace

@@ -50,6 +50,9 @@ TEST(Settings, ErrorNamesTheSettingInOneLine) {
   raw = valid();
   raw["SIM_RATE"] = "2000000";
   EXPECT_TRUE(error_of(raw).starts_with("SIM_RATE:"));
+  raw = valid();
+  raw["PROCESS_IDLE_TIMEOUT"] = "-1";
+  EXPECT_EQ(error_of(raw), "PROCESS_IDLE_TIMEOUT: must be whole seconds from 0 to 86400 (got \"-1\")");
   EXPECT_EQ(error_of(valid()).find('\n'), std::string::npos);
 }
 
@@ -124,6 +127,162 @@ TEST(Settings, ProviderSettings) {
   raw = valid();
   raw["ALPHA_VANTAGE_BASE_URL"] = "www.alphavantage.co";
   EXPECT_TRUE(error_of(raw).starts_with("ALPHA_VANTAGE_BASE_URL:"));
+}
+
+TEST(Settings, NewsAndMarketCalendarSettings) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->news_api_base_url, "https://newsapi.org");
+  EXPECT_EQ(s->news_api_limits, (std::vector<RateLimit>{{100, 86'400'000}}));
+  EXPECT_FALSE(s->ingest_extended_hours);
+  EXPECT_EQ(s->ingest_closed_interval_ms, 3'600'000);
+
+  auto raw = valid();
+  raw["NEWS_API_BASE_URL"] = "http://127.0.0.1:9/";
+  raw["INGEST_EXTENDED_HOURS"] = "on";
+  raw["INGEST_CLOSED_INTERVAL"] = "0";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->news_api_base_url, "http://127.0.0.1:9");
+  EXPECT_TRUE(s->ingest_extended_hours);
+  EXPECT_EQ(s->ingest_closed_interval_ms, 0);
+
+  raw = valid();
+  raw["INGEST_EXTENDED_HOURS"] = "yes";
+  EXPECT_EQ(error_of(raw), "INGEST_EXTENDED_HOURS: must be on or off (got \"yes\")");
+  raw = valid();
+  raw["INGEST_CLOSED_INTERVAL"] = "1h";
+  EXPECT_EQ(error_of(raw), "INGEST_CLOSED_INTERVAL: must be whole seconds from 0 to 86400 (got \"1h\")");
+  raw = valid();
+  raw["NEWS_API_LIMITS"] = "100";
+  EXPECT_TRUE(error_of(raw).starts_with("NEWS_API_LIMITS: each limit must be")) << error_of(raw);
+}
+
+TEST(Settings, ScraperSettings) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->ingest_scrape_articles);
+  EXPECT_TRUE(s->ingest_scrape_rules.empty());
+  auto raw = valid();
+  raw["INGEST_SCRAPE_ARTICLES"] = "off";
+  raw["INGEST_SCRAPE_RULES"] = "/etc/stocktracker/sites.rules";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->ingest_scrape_articles);
+  EXPECT_EQ(s->ingest_scrape_rules, "/etc/stocktracker/sites.rules");
+  raw = valid();
+  raw["INGEST_SCRAPE_ARTICLES"] = "true";
+  EXPECT_EQ(error_of(raw), "INGEST_SCRAPE_ARTICLES: must be on or off (got \"true\")");
+}
+
+TEST(Settings, FredSettings) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->fred_api_key.empty());
+  EXPECT_EQ(s->fred_base_url, "https://api.stlouisfed.org");
+  EXPECT_EQ(s->fred_limits, (std::vector<RateLimit>{{120, 60'000}}));
+  auto raw = valid();
+  raw["FRED_API_KEY"] = "abcdef0123456789abcdef0123456789";
+  raw["FRED_BASE_URL"] = "http://127.0.0.1:9/";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->fred_api_key, "abcdef0123456789abcdef0123456789");
+  EXPECT_EQ(s->fred_base_url, "http://127.0.0.1:9");
+  raw = valid();
+  raw["FRED_BASE_URL"] = "api.stlouisfed.org";
+  EXPECT_TRUE(error_of(raw).starts_with("FRED_BASE_URL: must be an http:// or https:// URL")) << error_of(raw);
+  raw = valid();
+  raw["FRED_LIMITS"] = "fast";
+  EXPECT_TRUE(error_of(raw).starts_with("FRED_LIMITS: ")) << error_of(raw);
+}
+
+TEST(Settings, NotifyChannelSettings) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->smtp_port, 587);
+  EXPECT_EQ(s->smtp_tls, "starttls");
+  EXPECT_EQ(s->twilio_base_url, "https://api.twilio.com");
+  EXPECT_EQ(s->notify_max_attempts, 8);
+  EXPECT_EQ(s->notify_user_rate_limit, (RateLimit{20, 3'600'000}));
+
+  auto raw = valid();
+  raw["SMTP_PORT"] = "465";
+  raw["SMTP_TLS"] = "implicit";
+  raw["TWILIO_SID"] = "AC1";
+  raw["TWILIO_FROM"] = "+15005550006";
+  raw["TWILIO_BASE_URL"] = "http://127.0.0.1:9/";
+  raw["NOTIFY_USER_RATE_LIMIT"] = "3/minute";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->smtp_port, 465);
+  EXPECT_EQ(s->twilio_base_url, "http://127.0.0.1:9");
+  EXPECT_EQ(s->notify_user_rate_limit, (RateLimit{3, 60'000}));
+
+  const auto error_with = [](const std::string& env, const std::string& value) {
+    auto r = valid();
+    r[env] = value;
+    return error_of(r);
+  };
+  EXPECT_TRUE(error_with("SMTP_TLS", "maybe").starts_with("SMTP_TLS:"));
+  EXPECT_TRUE(error_with("SMTP_PORT", "0").starts_with("SMTP_PORT:"));
+  EXPECT_TRUE(error_with("TWILIO_SID", "AC1").starts_with("TWILIO_FROM: is required"));
+  EXPECT_TRUE(error_with("NOTIFY_MAX_ATTEMPTS", "0").starts_with("NOTIFY_MAX_ATTEMPTS:"));
+  EXPECT_TRUE(error_with("NOTIFY_USER_RATE_LIMIT", "3/minute,10/hour").starts_with("NOTIFY_USER_RATE_LIMIT:"));
+  EXPECT_TRUE(error_with("VAPID_SUBJECT", "ops@example.com").starts_with("VAPID_SUBJECT:"));
+  // One VAPID key without the other; the private key is never echoed.
+  EXPECT_TRUE(error_with("VAPID_PRIVATE_KEY", "c2VjcmV0").starts_with("VAPID_PUBLIC_KEY: is required"));
+  EXPECT_EQ(error_with("VAPID_PRIVATE_KEY", "c2VjcmV0").find("c2VjcmV0"), std::string::npos);
+  EXPECT_TRUE(error_with("VAPID_PUBLIC_KEY", "BAAA").starts_with("VAPID_PRIVATE_KEY: is required"));
+}
+
+TEST(Settings, CorsOriginsAreExactLowerCaseOrigins) {
+  auto raw = valid();
+  auto s = load(raw, kAll);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->cors_origins.empty());  // no cross-origin access unless configured
+  raw["CORS_ORIGINS"] = "https://app.example.com, http://localhost:5173";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->cors_origins, (std::vector<std::string>{"https://app.example.com", "http://localhost:5173"}));
+  for (const char* bad : {"*", "app.example.com", "https://app.example.com/", "https://App.example.com",
+                          "ftp://x.example", "https://"}) {
+    raw["CORS_ORIGINS"] = bad;
+    EXPECT_TRUE(error_of(raw).starts_with("CORS_ORIGINS: each origin must be")) << bad << ": " << error_of(raw);
+  }
+}
+
+TEST(Settings, WebRootDefaultsToTheBuiltDashboardOfThisTree) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->web_root.ends_with("/web/dist")) << s->web_root;
+  auto raw = valid();
+  raw["WEB_ROOT"] = "/srv/stocktracker/web";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->web_root, "/srv/stocktracker/web");
+}
+
+}  // namespace st::config
+
+namespace st::config {
+
+TEST(Settings, WebSocketOriginsAreExactSchemeHostPort) {
+  auto s = load(valid(), kAll);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->ws_allowed_origins, (std::vector<std::string>{"http://localhost:5173", "http://127.0.0.1:5173"}));
+  auto raw = valid();
+  raw["WS_ALLOWED_ORIGINS"] = "https://app.example.com, http://localhost:8080";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->ws_allowed_origins, (std::vector<std::string>{"https://app.example.com", "http://localhost:8080"}));
+  raw["WS_ALLOWED_ORIGINS"] = "";
+  s = load(raw, kAll);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->ws_allowed_origins.empty());
+  for (const char* bad : {"app.example.com", "https://app.example.com/", "https://", "ftp://x", "*"}) {
+    raw["WS_ALLOWED_ORIGINS"] = bad;
+    EXPECT_TRUE(error_of(raw).starts_with("WS_ALLOWED_ORIGINS:")) << bad;
+  }
 }
 
 }  // namespace st::config

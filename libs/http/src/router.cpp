@@ -63,10 +63,30 @@ Response json(int status, std::string body) {
 }
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
+  auto segments = split_path(pattern);
+  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+void Router::use(Middleware middleware) { middleware_.push_back(std::move(middleware)); }
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
 }
 
 Response Router::dispatch(Request& request) const {
+  // next(i) runs middleware i, whose `next` is next(i + 1); past the last
+  // one it is the routing itself.
+  std::function<Response(std::size_t, Request&)> run = [&](std::size_t i, Request& req) -> Response {
+    if (i == middleware_.size()) return match_route(req);
+    return middleware_[i](req, [&run, i](Request& r) { return run(i + 1, r); });
+  };
+  return run(0, request);
+}
+
+Response Router::match_route(Request& request) const {
   const auto segments = split_path(request.path);
   bool path_matched = false;
   for (const auto& route : routes_) {
@@ -84,6 +104,7 @@ Response Router::dispatch(Request& request) const {
     path_matched = true;
     if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET")) continue;
     request.params = std::move(params);
+    request.route = route.pattern;
     return route.handler(request);
   }
   if (path_matched) return problem(405, "Method Not Allowed", "this path does not accept " + request.method);

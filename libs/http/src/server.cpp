@@ -4,6 +4,8 @@
 #include "beast_pch.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/http/http.hpp"
+#include "stocktracker/http/websocket.hpp"
+#include "ws_session.hpp"
 
 namespace st::http {
 namespace {
@@ -32,8 +34,9 @@ void parse_query(std::string_view q, Request& req) {
 /// while keep-alive. Lives as long as a handler holds its shared_ptr.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Router& router, const ServerOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {}
+  Session(tcp::socket socket, const Router& router, const ServerOptions& options,
+          const std::vector<WsEndpoint>& websockets)
+      : stream_(std::move(socket)), router_(router), options_(options), websockets_(websockets) {}
 
   void run() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
 
@@ -78,6 +81,22 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto peer = stream_.socket().remote_endpoint(peer_ec);
     if (!peer_ec) req.remote_address = peer.address().to_string();
 
+    for (const auto& endpoint : websockets_) {
+      if (endpoint.path != req.path) continue;
+      if (!beast::websocket::is_upgrade(msg)) {
+        return send(problem(426, "Upgrade Required", "this path is a WebSocket endpoint"), keep_alive, version);
+      }
+      std::expected<WsAccept, Response> decision = std::unexpected(Response{});
+      try {
+        decision = endpoint.upgrade(req);
+      } catch (const std::exception& e) {
+        log::error("websocket upgrade threw", {{"path", req.path}, {"error", e.what()}});
+        decision = std::unexpected(problem(500, "Internal Server Error", "unexpected error"));
+      }
+      if (!decision) return send(std::move(decision.error()), false, version);
+      return detail::start_websocket(std::move(stream_), std::move(msg), endpoint.limits, std::move(*decision));
+    }
+
     Response res;
     try {
       res = router_.dispatch(req);
@@ -114,6 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   const Router& router_;
   const ServerOptions& options_;
+  const std::vector<WsEndpoint>& websockets_;
 };
 
 }  // namespace
@@ -121,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
 struct Server::Impl {
   ServerOptions options;
   Router router;
+  std::vector<WsEndpoint> websockets;
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -133,7 +154,7 @@ struct Server::Impl {
         log::warn("accept failed", {{"error", ec.message()}});
       } else {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), router, options)->run();
+        std::make_shared<Session>(std::move(socket), router, options, websockets)->run();
       }
       accept();
     });
@@ -141,11 +162,17 @@ struct Server::Impl {
 };
 
 Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, Router router) {
+  return start(options, std::move(router), {});
+}
+
+Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, Router router,
+                                              std::vector<WsEndpoint> websockets) {
   std::unique_ptr<Server> server(new Server());
   server->impl_ = std::make_unique<Impl>();
   auto& impl = *server->impl_;
   impl.options = options;
   impl.router = std::move(router);
+  impl.websockets = std::move(websockets);
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.host, ec);
   if (ec) return fail(Errc::kInvalidInput, "API_HOST: not an IP address: " + options.host);

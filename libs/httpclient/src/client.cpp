@@ -22,6 +22,7 @@ struct SlistDeleter {
 /// One GET on its way: the easy handle and everything its callbacks write to.
 struct Transfer {
   std::size_t index = 0;
+  const char* method = "GET";
   std::string url;  // without the query: safe to name in errors
   std::size_t max_body = 0;
   bool body_too_large = false;
@@ -69,9 +70,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 Error transfer_error(CURLcode code, const Transfer& t) {
   if (t.body_too_large) {
     return Error{Errc::kInvalidInput,
-                 "GET " + t.url + ": response body larger than " + std::to_string(t.max_body) + " bytes"};
+                 std::string(t.method) + " " + t.url + ": response body larger than " + std::to_string(t.max_body) + " bytes"};
   }
-  std::string message = "GET " + t.url + ": " + curl_easy_strerror(code);
+  std::string message = std::string(t.method) + " " + t.url + ": " + curl_easy_strerror(code);
   if (t.error[0] != '\0') message += std::string(" (") + t.error + ")";
   // libcurl has ~100 codes; the ones a caller can act on are named, and the
   // rest (out of memory, library misuse, ...) are internal.
@@ -123,7 +124,18 @@ struct Client::Impl {
       if (head != t.header_list.get()) t.header_list.reset(head);
     }
     bool ok = curl_easy_setopt(e, CURLOPT_URL, full_url.c_str()) == CURLE_OK;
-    ok = ok && curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK;
+    if (r.body) {
+      ok = ok && curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body->size())) == CURLE_OK;
+      ok = ok && curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body->data()) == CURLE_OK;  // not copied: r outlives t
+      // A POST is not repeated on a redirect (libcurl would turn it into a GET).
+      ok = ok && curl_easy_setopt(e, CURLOPT_POSTREDIR, 0L) == CURLE_OK;
+    } else {
+      ok = ok && curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK;
+    }
+    if (!r.basic_auth.empty()) {
+      ok = ok && curl_easy_setopt(e, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC)) == CURLE_OK;
+      ok = ok && curl_easy_setopt(e, CURLOPT_USERPWD, r.basic_auth.c_str()) == CURLE_OK;
+    }
     ok = ok && curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L) == CURLE_OK;
@@ -215,13 +227,14 @@ std::vector<Result<Response>> Client::get_all(const std::vector<Request>& reques
       auto t = std::make_unique<Transfer>();
       t->index = i;
       t->url = requests[i].url;
+      if (requests[i].body) t->method = "POST";
       t->max_body = impl_->options.max_body_bytes;
       if (!impl_->prepare(*t, requests[i])) {
-        results[i] = fail(Errc::kInternal, "GET " + t->url + ": could not set up the transfer");
+        results[i] = fail(Errc::kInternal, std::string(t->method) + " " + t->url + ": could not set up the transfer");
         continue;
       }
       if (curl_multi_add_handle(multi, t->easy.get()) != CURLM_OK) {
-        results[i] = fail(Errc::kInternal, "GET " + t->url + ": could not start the transfer");
+        results[i] = fail(Errc::kInternal, std::string(t->method) + " " + t->url + ": could not start the transfer");
         continue;
       }
       active.push_back(std::move(t));

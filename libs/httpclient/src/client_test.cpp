@@ -161,6 +161,25 @@ TEST(HttpClient, SendsQueryAndHeadersAndReadsStatusHeadersAndBody) {
   EXPECT_EQ(res->header("content-type"), "text/plain");
 }
 
+TEST(HttpClient, PostsTheBodyWithBasicAuthOutOfTheUrl) {
+  LoopbackServer server([](const std::string& target, const std::string& head) {
+    const bool post = head.starts_with("POST ");
+    // base64("AC1:tok") = "QUMxOnRvaw=="
+    const bool auth = head.find("\r\nAuthorization: Basic QUMxOnRvaw==") != std::string::npos;
+    const bool length = head.find("\r\nContent-Length: 11") != std::string::npos;
+    return Served{201, {}, target + (post && auth && length ? " ok" : " bad: " + head)};
+  });
+  auto client = make_client();
+  Request r{.url = base(server) + "/2010-04-01/Messages.json",
+            .headers = {{"Content-Type", "application/x-www-form-urlencoded"}},
+            .body = std::string("To=%2B1&B=x"),
+            .basic_auth = "AC1:tok"};
+  auto res = client->get(r);
+  ASSERT_TRUE(res) << res.error().message;
+  EXPECT_EQ(res->status, 201);
+  EXPECT_EQ(res->body, "/2010-04-01/Messages.json ok");
+}
+
 TEST(HttpClient, ReusesOneConnectionAcrossCalls) {
   LoopbackServer server([](const std::string&, const std::string&) { return Served{200, {}, "ok"}; });
   auto client = make_client();

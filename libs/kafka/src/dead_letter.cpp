@@ -7,8 +7,10 @@
 
 namespace st::kafka {
 
-Status send_to_dlq(Producer& producer, const DeadLetterOrigin& origin, std::string_view key,
-                   std::string_view payload, std::string_view reason) {
+namespace {
+
+/// The dlq.* headers, and the payload cut to what a broker always accepts.
+std::vector<Header> dead_letter(const DeadLetterOrigin& origin, std::string_view& payload, std::string_view reason) {
   // The reason is cut so a pathological error text cannot exceed limits,
   // and a payload beyond what a default broker accepts is kept as a prefix
   // with its original size, so the dead letter itself cannot be refused.
@@ -25,7 +27,22 @@ Status send_to_dlq(Producer& producer, const DeadLetterOrigin& origin, std::stri
     headers.emplace_back("dlq.original.bytes", std::to_string(payload.size()));
     payload = payload.substr(0, kMaxDlqPayload);
   }
+  return headers;
+}
+
+}  // namespace
+
+Status send_to_dlq(Producer& producer, const DeadLetterOrigin& origin, std::string_view key,
+                   std::string_view payload, std::string_view reason) {
+  const auto headers = dead_letter(origin, payload, reason);
   return producer.produce(model::dlq_topic(origin.topic), key, payload, headers);
+}
+
+Status send_to_dlq(TransactionalProducer& producer, const DeadLetterOrigin& origin, std::string_view key,
+                   std::string_view payload, std::string_view reason) {
+  constexpr std::int32_t kByKey = -1;  // RD_KAFKA_PARTITION_UA: the partitioner picks, as for Producer
+  const auto headers = dead_letter(origin, payload, reason);
+  return producer.produce(model::dlq_topic(origin.topic), kByKey, key, payload, headers);
 }
 
 }  // namespace st::kafka

@@ -5,6 +5,8 @@
 
 #include "json_reader.hpp"
 #include "json_writer.hpp"
+#include "tick_decoder.hpp"
+#include "stocktracker/model/market_time.hpp"
 
 namespace st::model {
 namespace {
@@ -12,7 +14,7 @@ namespace {
 using detail::ObjectReader;
 using detail::ObjectWriter;
 
-constexpr std::int64_t kMaxVolume = 1'000'000'000'000;
+using detail::kMaxVolume;
 /// The largest integer every JSON reader holds exactly: 2^53 - 1.
 constexpr std::int64_t kMaxSafeInteger = 9'007'199'254'740'991;
 
@@ -131,7 +133,7 @@ void write_indicator(ObjectWriter& w, const EconomicIndicator& e) {
   w.field("released_ts", e.released_ts);
 }
 
-void read_candle(ObjectReader& r, Candle& c) {
+void read_candle_fields(ObjectReader& r, Candle& c) {
   r.symbol("symbol", c.symbol);
   r.timestamp("start_ts", c.start_ts);
   r.timestamp("end_ts", c.end_ts);
@@ -143,12 +145,30 @@ void read_candle(ObjectReader& r, Candle& c) {
   r.number("vwap", c.vwap, detail::kPriceBounds);
   r.integer("ticks", c.ticks, 1, std::numeric_limits<std::int64_t>::max());
   r.boolean("final", c.final);
-  if (c.start_ts % kCandleWindowMs != 0) r.reject("start_ts", "must be a multiple of 300000");
-  if (c.end_ts % kCandleWindowMs != 0) r.reject("end_ts", "must be a multiple of 300000");
-  if (c.end_ts != c.start_ts + kCandleWindowMs) r.reject("end_ts", "must be start_ts + 300000");
   // The schema's "null when volume is 0": VWAP is defined exactly when volume is.
   if (c.volume == 0 && c.vwap) r.reject("vwap", "must be null when volume is 0");
   if (c.volume > 0 && !c.vwap) r.reject("vwap", "must be a number when volume is above 0");
+}
+
+void read_candle(ObjectReader& r, Candle& c) {
+  read_candle_fields(r, c);
+  if (c.start_ts % kCandleWindowMs != 0) r.reject("start_ts", "must be a multiple of 300000");
+  if (c.end_ts % kCandleWindowMs != 0) r.reject("end_ts", "must be a multiple of 300000");
+  if (c.end_ts != c.start_ts + kCandleWindowMs) r.reject("end_ts", "must be start_ts + 300000");
+}
+
+void read_hour_candle(ObjectReader& r, Candle& c) {
+  read_candle_fields(r, c);
+  if (c.start_ts % kCandleHourMs != 0) r.reject("start_ts", "must be a multiple of 3600000");
+  if (c.end_ts != c.start_ts + kCandleHourMs) r.reject("end_ts", "must be start_ts + 3600000");
+}
+
+void read_day_candle(ObjectReader& r, Candle& c) {
+  read_candle_fields(r, c);
+  if (new_york_ms_of_day(c.start_ts) != 0) r.reject("start_ts", "must be a New York midnight");
+  if (new_york_ms_of_day(c.end_ts) != 0 || new_york_day(c.end_ts) != new_york_day(c.start_ts) + 1) {
+    r.reject("end_ts", "must be the New York midnight after start_ts");
+  }
 }
 
 void write_candle(ObjectWriter& w, const Candle& c) {
@@ -167,7 +187,14 @@ void write_candle(ObjectWriter& w, const Candle& c) {
 
 }  // namespace
 
-Result<PriceTick> decode_tick(std::string_view json) { return detail::decode_message<PriceTick>(json, read_tick); }
+Result<PriceTick> detail::decode_tick_fully(std::string_view json) {
+  return detail::decode_message<PriceTick>(json, read_tick);
+}
+
+Result<PriceTick> decode_tick(std::string_view json) {
+  if (auto tick = detail::decode_plain_tick(json)) return std::move(*tick);
+  return detail::decode_tick_fully(json);
+}
 
 void encode_to(std::string& out, const PriceTick& tick) { detail::append_message(out, tick, write_tick); }
 
@@ -192,6 +219,14 @@ Result<EconomicIndicator> decode_indicator(std::string_view json) {
 std::string encode(const EconomicIndicator& indicator) { return detail::encode_message(indicator, write_indicator); }
 
 Result<Candle> decode_candle(std::string_view json) { return detail::decode_message<Candle>(json, read_candle); }
+
+Result<Candle> decode_hour_candle(std::string_view json) {
+  return detail::decode_message<Candle>(json, read_hour_candle);
+}
+
+Result<Candle> decode_day_candle(std::string_view json) {
+  return detail::decode_message<Candle>(json, read_day_candle);
+}
 
 std::string encode(const Candle& candle) { return detail::encode_message(candle, write_candle); }
 

@@ -12,6 +12,8 @@ std::vector<TopicSpec> all_topics(int data_partitions) {
       // The latest preferences of every user: compacted, read as a table.
       {std::string(topic::kUserPreferences), p, true, -1},
       {std::string(topic::kPriceCandles5m), p, false, kWeek},
+      {std::string(topic::kPriceCandles1h), p, false, kWeek},
+      {std::string(topic::kPriceCandles1d), p, false, kWeek},
       {std::string(topic::kNewsScored), p, false, -1},
       {std::string(topic::kStockAlerts), p, false, -1},
       {std::string(topic::kNotifications), p, false, kWeek},
@@ -22,6 +24,9 @@ std::vector<TopicSpec> all_topics(int data_partitions) {
   for (std::size_t i = 0; i < with_dlq; ++i) {
     topics.push_back({dlq_topic(topics[i].name), 1, false, -1});
   }
+  // Co-partitioned with stock-prices (same partition count), with a DLQ.
+  topics.push_back({std::string(topic::kProcessNewsBySymbol), p, false, -1});
+  topics.push_back({dlq_topic(topic::kProcessNewsBySymbol), 1, false, -1});
   return topics;
 }
 

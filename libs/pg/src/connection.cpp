@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <utility>
 
 #include "stocktracker/base/log.hpp"
 
@@ -117,6 +118,86 @@ Result<Rows> Connection::exec(std::string_view sql, const Params& params) {
     return std::unexpected(to_error(raw(conn_), r, "postgres"));
   }
   return rows;
+}
+
+namespace {
+
+constexpr std::size_t kMaxPrepared = 128;  // a bound for a caller that feeds varying text
+
+bool sqlstate_is(const PGresult* r, std::string_view state) {
+  const char* s = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return s != nullptr && state == s;
+}
+
+}  // namespace
+
+Result<Rows> Connection::run_prepared(const std::string& name, const std::vector<const char*>& values) {
+  PGresult* r = PQexecPrepared(raw(conn_), name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                               nullptr, 0);
+  Rows rows(r);
+  const auto status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    // 26000: the server no longer has the statement (DISCARD ALL,
+    // DEALLOCATE); 0A000: its result type changed with the schema. Both
+    // are fixed by preparing it again, which the caller does.
+    if (sqlstate_is(r, "26000") || sqlstate_is(r, "0A000")) return fail(Errc::kNotFound, "prepared statement gone");
+    return std::unexpected(to_error(raw(conn_), r, "postgres"));
+  }
+  return rows;
+}
+
+Result<Rows> Connection::exec_prepared(std::string_view sql, const Params& params, Plan plan) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  std::string text(sql);
+  if (!prepared_.contains(text) && prepared_.size() >= kMaxPrepared) return exec(sql, params);
+  // plan_cache_mode is read when the statement is executed; SET LOCAL in a
+  // transaction of our own keeps it off every other statement of the
+  // connection (unnamed ones included). Inside a caller's transaction the
+  // server's own choice is kept.
+  const bool force_generic = plan == Plan::kGeneric && PQtransactionStatus(raw(conn_)) == PQTRANS_IDLE;
+  std::string stale;  // a statement to drop once no transaction of ours is aborted
+  const auto once = [&]() -> Result<Rows> {
+    auto it = prepared_.find(text);
+    if (it == prepared_.end()) {
+      std::string name = "st_";
+      name += std::to_string(next_statement_++);
+      Rows prep(PQprepare(raw(conn_), name.c_str(), text.c_str(), static_cast<int>(values.size()), nullptr));
+      if (PQresultStatus(res(prep.res_)) != PGRES_COMMAND_OK) {
+        return std::unexpected(to_error(raw(conn_), res(prep.res_), "postgres prepare"));
+      }
+      it = prepared_.emplace(text, name).first;
+    }
+    auto out = run_prepared(it->second, values);
+    if (!out && out.error().code == Errc::kNotFound) {
+      stale = it->second;
+      prepared_.erase(it);
+    }
+    return out;
+  };
+  Result<Rows> out = fail(Errc::kNotFound, "not run");
+  for (int attempt = 0; attempt < 2 && !out && out.error().code == Errc::kNotFound; ++attempt) {
+    if (force_generic) {
+      if (auto st = exec_script("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan"); !st) {
+        return std::unexpected(st.error());
+      }
+    }
+    out = once();
+    if (force_generic) {
+      // A failed statement has aborted our transaction: ROLLBACK ends it.
+      auto st = exec_script(out ? "COMMIT" : "ROLLBACK");
+      if (!st && out) return std::unexpected(st.error());
+    }
+    if (!stale.empty()) {
+      // Fails harmlessly when the server has dropped it already.
+      std::string deallocate = "DEALLOCATE ";
+      deallocate += std::exchange(stale, {});
+      (void)exec_script(deallocate);
+    }
+  }
+  if (!out && out.error().code == Errc::kNotFound) return fail(Errc::kInternal, "postgres: prepared statement lost");
+  return out;
 }
 
 Status Connection::exec_script(std::string_view sql) {

@@ -125,6 +125,71 @@ Result<Client::Counter> Client::incr_with_expire(std::string_view key, std::chro
   return counter;
 }
 
+Status Client::replace_hash(std::string_view key, const Fields& fields, std::chrono::seconds ttl) {
+  auto* c = raw(ctx_.get());
+  std::vector<const char*> argv{"HSET", key.data()};
+  std::vector<std::size_t> lens{4, key.size()};
+  for (const auto& [field, value] : fields) {
+    argv.insert(argv.end(), {field.data(), value.data()});
+    lens.insert(lens.end(), {field.size(), value.size()});
+  }
+  const auto seconds = static_cast<long long>(ttl.count());
+  if (redisAppendCommand(c, "MULTI") != REDIS_OK || redisAppendCommand(c, "DEL %b", key.data(), key.size()) != REDIS_OK ||
+      (!fields.empty() && redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK) ||
+      redisAppendCommand(c, "EXPIRE %b %lld", key.data(), key.size(), seconds) != REDIS_OK ||
+      redisAppendCommand(c, "EXEC") != REDIS_OK) {
+    return std::unexpected(io_error(c, "replace_hash"));
+  }
+  const int replies = fields.empty() ? 4 : 5;
+  for (int i = 0; i < replies; ++i) {
+    void* out = nullptr;
+    if (redisGetReply(c, &out) != REDIS_OK) return std::unexpected(io_error(c, "replace_hash"));
+    Reply reply(static_cast<redisReply*>(out));
+    if (reply->type == REDIS_REPLY_ERROR) return fail(Errc::kInternal, std::string("redis replace_hash: ") + reply->str);
+    if (i == replies - 1 && reply->type != REDIS_REPLY_ARRAY) {
+      return fail(Errc::kInternal, "redis replace_hash: the transaction was aborted");
+    }
+  }
+  return {};
+}
+
+Result<Client::Fields> Client::hgetall(std::string_view key) {
+  auto* c = raw(ctx_.get());
+  Reply r(static_cast<redisReply*>(redisCommand(c, "HGETALL %b", key.data(), key.size())));
+  if (!r) return std::unexpected(io_error(c, "hgetall"));
+  // A flat array: field, value, field, value, ...
+  if (r->type != REDIS_REPLY_ARRAY) return fail(Errc::kInternal, "redis hgetall: unexpected reply");
+  Fields fields;
+  for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+    const redisReply* k = r->element[i];
+    const redisReply* v = r->element[i + 1];
+    if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) continue;
+    fields.emplace_back(std::string(k->str, k->len), std::string(v->str, v->len));
+  }
+  return fields;
+}
+
+Result<std::vector<std::string>> Client::scan(std::string_view pattern) {
+  auto* c = raw(ctx_.get());
+  std::vector<std::string> keys;
+  std::string cursor = "0";
+  do {
+    Reply r(static_cast<redisReply*>(
+        redisCommand(c, "SCAN %b MATCH %b COUNT 100", cursor.data(), cursor.size(), pattern.data(), pattern.size())));
+    if (!r) return std::unexpected(io_error(c, "scan"));
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
+        r->element[1]->type != REDIS_REPLY_ARRAY) {
+      return fail(Errc::kInternal, "redis scan: unexpected reply");
+    }
+    cursor.assign(r->element[0]->str, r->element[0]->len);
+    const redisReply* batch = r->element[1];
+    for (std::size_t i = 0; i < batch->elements; ++i) {
+      if (batch->element[i]->type == REDIS_REPLY_STRING) keys.emplace_back(batch->element[i]->str, batch->element[i]->len);
+    }
+  } while (cursor != "0");
+  return keys;
+}
+
 bool Client::ok() const { return ctx_ && raw(ctx_.get())->err == 0; }
 
 }  // namespace st::redis

@@ -33,8 +33,8 @@ FetchResult refused(Outcome outcome, std::string_view text) {
   return r;
 }
 
-/// The answer's JSON object, or the final result when the answer is an
-/// error, a rate limit or unreadable.
+}  // namespace
+
 std::variant<boost::json::object, FetchResult> open_answer(const httpclient::Response& response,
                                                            std::string_view symbol, EpochMs now) {
   if (auto r = classify_status(kId, response, now)) return std::move(*r);
@@ -74,6 +74,8 @@ std::variant<boost::json::object, FetchResult> open_answer(const httpclient::Res
   }
   return std::move(obj);
 }
+
+namespace {
 
 /// A string member, or nullptr.
 const boost::json::string* text_field(const boost::json::object& o, std::string_view key) {

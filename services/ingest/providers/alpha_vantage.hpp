@@ -15,11 +15,20 @@
 // bar's event time is that day's 16:00 close, and a quote's (which carries
 // only its "latest trading day") is the fetch time, capped at that close.
 // Prices are USD (the canonical symbols are US listings).
+#include <boost/json/object.hpp>
+
 #include <string_view>
+#include <variant>
 
 #include "provider.hpp"
 
 namespace st::ingest::providers::alpha_vantage {
+
+/// The answer's JSON object, or the final result when the answer is an
+/// error, a rate limit or unreadable (the rules above; `symbol` names the
+/// unknown symbol's dead letter). Shared by every Alpha Vantage function's reader.
+std::variant<boost::json::object, FetchResult> open_answer(const httpclient::Response& response,
+                                                           std::string_view symbol, EpochMs now);
 
 /// GLOBAL_QUOTE: the latest price of one symbol.
 httpclient::Request quote_request(std::string_view base_url, std::string_view api_key, std::string_view symbol);

@@ -22,13 +22,16 @@ struct GateOptions {
   BackoffOptions backoff{};
 };
 
-/// What the health log (and later GET /api/providers) shows of a provider.
+/// What the health log and GET /api/providers (through Redis) show of a provider.
 struct ProviderHealth {
   ProviderId provider{};
   BreakerState state = BreakerState::kClosed;
   std::int64_t quota_left = 0;  // requests possible now
+  std::optional<std::int64_t> quota_left_minute{};  // in its per-minute limit, if it has one
+  std::optional<std::int64_t> quota_left_day{};     // in its per-day limit, if it has one
   std::string quota;            // "4/5 per minute, 20/25 per day"
   EpochMs backoff_until = 0;    // 0: not backing off
+  EpochMs benched_until = 0;    // the breaker is open until then; 0: not benched
   EpochMs last_success_ts = 0;  // 0: never
   std::string last_error;       // empty: none since the last success
   std::uint64_t requests = 0;

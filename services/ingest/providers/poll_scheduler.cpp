@@ -55,7 +55,7 @@ void PollScheduler::complete(const PollAttempt& attempt, const FetchResult& resu
   if (result.outcome == Outcome::kOk) {
     s.tried = 0;
     s.only_unknown = true;
-    s.due = now + s.interval_ms;
+    s.due = hours_ ? next_poll_at(now, s.interval_ms, *hours_) : now + s.interval_ms;
     return;
   }
   s.tried |= ProviderMask{1} << attempt.provider;

@@ -11,10 +11,12 @@
 // was "unknown symbol". Pure, on an injected clock; one polling thread.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "failover.hpp"
+#include "market_calendar.hpp"
 #include "refresh_plan.hpp"
 
 namespace st::ingest::providers {
@@ -28,7 +30,11 @@ struct PollAttempt {
 
 class PollScheduler {
  public:
-  explicit PollScheduler(FailoverChain& chain) : chain_(chain) {}
+  /// With `hours`, a symbol refreshed successfully while the US market is
+  /// shut waits the closed interval (up to the next opening) instead of its
+  /// own (market_calendar.hpp).
+  explicit PollScheduler(FailoverChain& chain, std::optional<MarketHours> hours = std::nullopt)
+      : chain_(chain), hours_(hours) {}
 
   /// Sets the symbols and their intervals. A new symbol is due at once; a
   /// known one keeps its time unless the new interval brings it closer; a
@@ -59,6 +65,7 @@ class PollScheduler {
   void give_up(State& s, EpochMs now);
 
   FailoverChain& chain_;
+  std::optional<MarketHours> hours_;
   std::map<std::string, State> states_;
 };
 

@@ -117,3 +117,37 @@ TEST(PollScheduler, ANewPlanKeepsTimesAddsAndDropsSymbols) {
 
 }  // namespace
 }  // namespace st::ingest::providers
+
+namespace st::ingest::providers {
+namespace {
+
+TEST(PollScheduler, WhileTheMarketIsShutASymbolWaitsTheClosedIntervalUpToTheOpening) {
+  // Friday 2024-03-15 15:00 EDT (19:00 UTC): the session; 16:30 EDT: shut.
+  constexpr EpochMs kSession = 1710529200000;
+  constexpr EpochMs kAfterClose = kSession + 90 * kMinute;
+  constexpr EpochMs kMondayOpen = 1710768600000;  // 2024-03-18 09:30 EDT
+  auto c = chain(kSession);
+  PollScheduler s(c, MarketHours{.extended_hours = false, .closed_interval_ms = 60 * kMinute});
+  s.set_plan({{"AAPL", kMinute}}, kSession);
+  auto due = s.take_due(kSession, 10);
+  ASSERT_EQ(due.size(), 1u);
+  s.complete(due[0], result(Outcome::kOk), kSession);
+  EXPECT_EQ(s.next_due(kSession), kSession + kMinute);  // open: the plan's pace
+
+  due = s.take_due(kAfterClose, 10);
+  ASSERT_EQ(due.size(), 1u);
+  s.complete(due[0], result(Outcome::kOk), kAfterClose);
+  EXPECT_EQ(s.next_due(kAfterClose), kAfterClose + 60 * kMinute);  // shut: once an hour
+
+  // Sunday 09:00 EDT with a two-day closed interval: Monday's opening first.
+  PollScheduler rare(c, MarketHours{.extended_hours = false, .closed_interval_ms = 48 * 60 * kMinute});
+  rare.set_plan({{"IBM", kMinute}}, kMondayOpen - 24 * 60 * kMinute - 30 * kMinute);
+  const EpochMs sunday = kMondayOpen - 24 * 60 * kMinute - 30 * kMinute;
+  due = rare.take_due(sunday, 10);
+  ASSERT_EQ(due.size(), 1u);
+  rare.complete(due[0], result(Outcome::kOk), sunday);
+  EXPECT_EQ(rare.next_due(sunday), kMondayOpen);
+}
+
+}  // namespace
+}  // namespace st::ingest::providers

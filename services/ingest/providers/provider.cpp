@@ -18,6 +18,13 @@ std::string prefixed(ProviderId provider, std::string_view text) {
   return out;
 }
 
+/// "schema: price: must be greater than 0" -> "schema: yahoo: price: ...".
+std::string schema_reason(const std::string& why, const std::string& source) {
+  const auto colon = why.find(": ");
+  return colon == std::string::npos ? "schema: " + source + ": " + why
+                                    : why.substr(0, colon + 2) + source + ": " + why.substr(colon + 2);
+}
+
 }  // namespace
 
 FetchResult transport_failure(ProviderId provider, const Error& error) {
@@ -67,19 +74,33 @@ Result<boost::json::value> parse_json_body(std::string_view body) {
 
 void accept_tick(FetchResult& result, model::PriceTick tick, std::string_view row_text) {
   if (auto checked = model::decode_tick(model::encode(tick)); !checked) {
-    // "schema: price: must be greater than 0" -> "schema: yahoo: price: ..."
-    const std::string& why = checked.error().message;
-    const auto colon = why.find(": ");
-    std::string reason = colon == std::string::npos ? "schema: " + tick.source + ": " + why
-                                                    : why.substr(0, colon + 2) + tick.source + ": " + why.substr(colon + 2);
-    result.rejected.push_back({std::move(reason), std::string(row_text)});
+    result.rejected.push_back({schema_reason(checked.error().message, tick.source), std::string(row_text)});
     return;
   }
   result.ticks.push_back(std::move(tick));
 }
 
+void accept_article(FetchResult& result, ProviderId provider, model::NewsArticle article, std::string_view row_text) {
+  if (auto checked = model::decode_news(model::encode(article)); !checked) {
+    result.rejected.push_back(
+        {schema_reason(checked.error().message, std::string(model::to_string(provider))), std::string(row_text)});
+    return;
+  }
+  result.articles.push_back(std::move(article));
+}
+
+void accept_indicator(FetchResult& result, ProviderId provider, model::EconomicIndicator indicator,
+                      std::string_view row_text) {
+  if (auto checked = model::decode_indicator(model::encode(indicator)); !checked) {
+    result.rejected.push_back(
+        {schema_reason(checked.error().message, std::string(model::to_string(provider))), std::string(row_text)});
+    return;
+  }
+  result.indicators.push_back(std::move(indicator));
+}
+
 void finish_rows(FetchResult& result, ProviderId provider) {
-  if (result.ticks.empty() && !result.rejected.empty()) {
+  if (result.ticks.empty() && result.articles.empty() && result.indicators.empty() && !result.rejected.empty()) {
     result.outcome = Outcome::kMalformed;
     result.detail = prefixed(provider, "every row was rejected: " + result.rejected.front().reason);
   } else {

@@ -18,13 +18,13 @@
 
 namespace st::ingest::providers {
 
-enum class ProviderId { kAlphaVantage, kYahoo };
+enum class ProviderId { kAlphaVantage, kYahoo, kNewsApi, kFred };
 }  // namespace st::ingest::providers
 
 template <>
 struct st::model::EnumNames<st::ingest::providers::ProviderId> {
   // Also the `source` of the ticks each provider gives.
-  static constexpr std::array<std::string_view, 2> kNames{"alphavantage", "yahoo"};
+  static constexpr std::array<std::string_view, 4> kNames{"alphavantage", "yahoo", "newsapi", "fred"};
 };
 
 namespace st::ingest::providers {
@@ -64,6 +64,8 @@ struct FetchResult {
   Outcome outcome = Outcome::kOk;
   std::vector<model::PriceTick> ticks{};
   std::vector<Rejection> rejected{};
+  std::vector<model::NewsArticle> articles{};  // from news providers
+  std::vector<model::EconomicIndicator> indicators{};  // from economic-data providers
   std::string detail{};  // why, for the logs (never holds the API key)
   std::optional<EpochMs> retry_after_ms{};
   RateLimitScope scope = RateLimitScope::kUnknown;
@@ -87,7 +89,12 @@ Result<boost::json::value> parse_json_body(std::string_view body);
 /// the rules cannot drift apart) and adds it to `result.ticks`, or adds a
 /// "schema: <provider>: <field>: <problem>" rejection carrying `row_text`.
 void accept_tick(FetchResult& result, model::PriceTick tick, std::string_view row_text);
-/// Ends a read that produced rows: an answer whose every row was rejected is
+/// The same for a news article, against the news-articles schema.
+void accept_article(FetchResult& result, ProviderId provider, model::NewsArticle article, std::string_view row_text);
+/// The same for an economic indicator value, against the economic-indicators schema.
+void accept_indicator(FetchResult& result, ProviderId provider, model::EconomicIndicator indicator,
+                      std::string_view row_text);
+/// Ends a read that produced rows (ticks, articles or indicator values): an answer whose every row was rejected is
 /// kMalformed (the provider is misbehaving: fail over), otherwise kOk.
 void finish_rows(FetchResult& result, ProviderId provider);
 

@@ -72,6 +72,14 @@ std::int64_t Quota::available(EpochMs now) const {
   return least;
 }
 
+std::optional<std::int64_t> Quota::available_for(EpochMs window_ms, EpochMs now) const {
+  std::optional<std::int64_t> least;
+  for (const auto& b : buckets_) {
+    if (b.window_ms() == window_ms) least = std::min(least.value_or(b.available(now)), b.available(now));
+  }
+  return least;
+}
+
 EpochMs Quota::next_token_at(EpochMs now) const {
   EpochMs at = now;
   for (const auto& b : buckets_) at = std::max(at, b.next_token_at(now));

@@ -3,6 +3,7 @@
 // `now`), in exact integer arithmetic so tests can count to the last token.
 // Pure; not thread-safe (one polling thread owns them).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ class Quota {
   /// Empties the buckets a rate-limit answer speaks of: kMinute the ones of
   /// a minute or less, kDay all of them, kUnknown none (backoff alone).
   void drain(RateLimitScope scope, EpochMs now);
+  /// Requests left in the buckets of exactly `window_ms` (a minute, a day),
+  /// the tightest of them; nullopt when no limit has that window.
+  [[nodiscard]] std::optional<std::int64_t> available_for(EpochMs window_ms, EpochMs now) const;
   /// Requests a day the limits allow (the tightest, scaled to a day).
   [[nodiscard]] double per_day() const;
   /// "4/5 per minute, 20/25 per day" at `now`, for logs.

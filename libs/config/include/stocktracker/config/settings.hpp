@@ -51,14 +51,33 @@ struct Settings {
   std::string schema_registry_url;
   std::string alpha_vantage_api_key;
   std::string news_api_key;
+  std::string fred_api_key;
   std::string smtp_host;
   std::string smtp_user;
   std::string smtp_pass;
   std::string twilio_sid;
   std::string twilio_token;
+  std::uint16_t smtp_port = 587;
+  std::string smtp_from;
+  std::string smtp_tls;  // "starttls", "implicit" or "none"
+  std::string twilio_from;
+  std::string twilio_base_url;
+  std::string vapid_public_key;   // base64url; set together with the private key
+  std::string vapid_private_key;  // base64url; empty = no web push
+  std::string vapid_subject;
+  std::int64_t notify_max_attempts = 8;
+  std::int64_t notify_retry_base_ms = 2000;
+  std::int64_t notify_retry_max_ms = 3'600'000;
+  std::int64_t notify_claim_lease_ms = 90'000;
+  RateLimit notify_user_rate_limit;
   std::string jwt_secret;
   std::string api_host;
   std::uint16_t api_port = 8080;
+  std::vector<std::string> cors_origins;  // exact browser origins allowed to call the API (CORS)
+  /// Origins a browser may open /ws from ("https://app.example.com"); a
+  /// request without Origin (not a browser) is not refused for it.
+  std::vector<std::string> ws_allowed_origins;
+  std::string web_root;  // the built dashboard (web/dist) that api serves
   std::string log_level;
   std::vector<std::string> symbols;
   std::uint64_t sim_seed = 42;
@@ -69,6 +88,15 @@ struct Settings {
   std::string yahoo_base_url;
   std::vector<RateLimit> alpha_vantage_limits;
   std::vector<RateLimit> yahoo_limits;
+  std::string news_api_base_url;
+  std::vector<RateLimit> news_api_limits;
+  std::string fred_base_url;
+  std::vector<RateLimit> fred_limits;
+  bool ingest_extended_hours = false;           // pre-market and after hours count as market hours
+  bool ingest_scrape_articles = true;           // news pages scraped for articles with only a snippet
+  std::string ingest_scrape_rules;              // per-site extraction rules file; empty: none
+  std::int64_t ingest_closed_interval_ms = 3'600'000;  // refresh interval while the market is shut; 0: no calendar
+  std::int64_t process_idle_timeout_ms = 60'000;  // 0: idleness off
 };
 
 /// Raw values by environment-variable name, as collected from env and flags.

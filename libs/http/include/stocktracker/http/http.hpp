@@ -25,6 +25,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string remote_address;  // the peer's IP address ("127.0.0.1"); no proxy header is trusted
+  std::string route;           // the matched route's pattern ("/api/companies/:id/prices"); "" when none matched
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
   [[nodiscard]] std::optional<std::string_view> query_param(std::string_view name) const;
 };
@@ -42,21 +43,41 @@ Response json(int status, std::string body);
 
 using Handler = std::function<Response(const Request&)>;
 
+/// Runs around routing: may answer by itself (a CORS preflight) or call
+/// `next` and change or observe its answer (headers, metrics).
+using Next = std::function<Response(Request&)>;
+using Middleware = std::function<Response(Request&, const Next& next)>;
+
 class Router {
  public:
   /// `pattern` segments starting with ':' capture into Request::params.
   void add(std::string method, std::string pattern, Handler handler);
-  /// Routes a request; 404/405 problems when nothing matches.
+  /// Middleware runs in the order added, the first outermost.
+  void use(Middleware middleware);
+  /// Routes a request through the middleware; 404/405 problems when
+  /// nothing matches.
   [[nodiscard]] Response dispatch(Request& request) const;
 
+  struct RouteInfo {
+    std::string method;   // "GET"
+    std::string pattern;  // "/api/companies/:id/prices"
+  };
+  /// Every route added, in the order added.
+  [[nodiscard]] std::vector<RouteInfo> routes() const;
+
  private:
+  [[nodiscard]] Response match_route(Request& request) const;
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::vector<Middleware> middleware_;
 };
+
+struct WsEndpoint;  // websocket.hpp
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -70,6 +91,9 @@ struct ServerOptions {
 class Server {
  public:
   static Result<std::unique_ptr<Server>> start(const ServerOptions& options, Router router);
+  /// The same, with WebSocket endpoints (websocket.hpp) upgraded on the same port.
+  static Result<std::unique_ptr<Server>> start(const ServerOptions& options, Router router,
+                                               std::vector<WsEndpoint> websockets);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -35,6 +35,11 @@ struct Request {
   std::vector<Field> headers{};
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds timeout{15'000};  // the whole transfer, connect included
+  /// A POST with this body (its Content-Type goes in `headers`); nullopt = GET.
+  std::optional<std::string> body{};
+  /// "user:password" for HTTP basic authentication; empty = none. Kept out
+  /// of the URL so errors and logs never carry it.
+  std::string basic_auth{};
 };
 
 struct Response {
@@ -64,7 +69,8 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  /// One GET, blocking until it completes or times out.
+  /// One GET (or POST when `request.body` is set), blocking until it
+  /// completes or times out.
   Result<Response> get(const Request& request);
   /// Many GETs, at most max_in_flight at once over the shared connections;
   /// result i belongs to request i. Returns when every one has completed,

@@ -18,5 +18,9 @@ struct DeadLetterOrigin {
 
 Status send_to_dlq(Producer& producer, const DeadLetterOrigin& origin, std::string_view key,
                    std::string_view payload, std::string_view reason);
+/// The same inside the open transaction of `producer` (the dead letters of
+/// a batch become visible with the batch, or not at all).
+Status send_to_dlq(TransactionalProducer& producer, const DeadLetterOrigin& origin, std::string_view key,
+                   std::string_view payload, std::string_view reason);
 
 }  // namespace st::kafka

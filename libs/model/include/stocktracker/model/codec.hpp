@@ -32,6 +32,10 @@ std::string encode(const EconomicIndicator& indicator);
 
 Result<Candle> decode_candle(std::string_view json);
 std::string encode(const Candle& candle);
+/// price-candles-1h and price-candles-1d: the same message over a UTC hour
+/// or a New York calendar day (midnight to midnight: 23, 24 or 25 hours).
+Result<Candle> decode_hour_candle(std::string_view json);
+Result<Candle> decode_day_candle(std::string_view json);
 
 /// Hex id of a news article: the first 16 bytes of FNV-1a-128 would do, but
 /// we use two independent 64-bit FNV-1a passes for a stable 32-hex-char id.

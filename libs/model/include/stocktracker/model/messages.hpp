@@ -66,6 +66,8 @@ struct EconomicIndicator {
 
 /// Length of a price-candles-5m window; start_ts and end_ts are multiples.
 inline constexpr EpochMs kCandleWindowMs = 300'000;
+/// Length of a price-candles-1h bucket (UTC hours).
+inline constexpr EpochMs kCandleHourMs = 3'600'000;
 
 /// One 5-minute event-time window of one symbol: [start_ts, end_ts). Prices
 /// are in the ticks' currency. Emitted with final=false while late ticks may

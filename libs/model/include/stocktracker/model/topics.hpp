@@ -14,6 +14,9 @@ inline constexpr std::string_view kNewsArticles = "news-articles";
 inline constexpr std::string_view kEconomicIndicators = "economic-indicators";
 inline constexpr std::string_view kUserPreferences = "user-preferences";
 inline constexpr std::string_view kPriceCandles5m = "price-candles-5m";
+/// process: hourly (UTC) and daily (New York day) candles from the 5-minute ones.
+inline constexpr std::string_view kPriceCandles1h = "price-candles-1h";
+inline constexpr std::string_view kPriceCandles1d = "price-candles-1d";
 inline constexpr std::string_view kNewsScored = "news-scored";
 inline constexpr std::string_view kStockAlerts = "stock-alerts";
 inline constexpr std::string_view kNotifications = "notifications";
@@ -21,6 +24,9 @@ inline constexpr std::string_view kNotifications = "notifications";
 inline constexpr std::string_view kStockPricesLate = "stock-prices.late";
 /// process: its keyed state, compacted, partitioned like stock-prices.
 inline constexpr std::string_view kProcessChangelog = "process-changelog";
+/// process: scored news re-keyed by symbol, partitioned like stock-prices,
+/// so the news rules run where the symbol's state lives.
+inline constexpr std::string_view kProcessNewsBySymbol = "process-news-by-symbol";
 }  // namespace topic
 
 struct TopicSpec {

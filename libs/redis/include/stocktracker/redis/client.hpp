@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "stocktracker/base/error.hpp"
 
@@ -39,6 +41,17 @@ class Client {
     std::chrono::seconds ttl{0};  // until the window resets
   };
   Result<Counter> incr_with_expire(std::string_view key, std::chrono::seconds window);
+
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  /// Replaces the hash at `key` with `fields` and gives it a TTL, in one
+  /// MULTI/EXEC: a reader sees the old hash or the new one, never a mix,
+  /// and never one without its expiry.
+  Status replace_hash(std::string_view key, const Fields& fields, std::chrono::seconds ttl);
+  /// HGETALL: the fields of a hash (none when it does not exist).
+  Result<Fields> hgetall(std::string_view key);
+  /// The keys matching a glob pattern, by SCAN (never KEYS, which blocks
+  /// the server); a key may appear twice if the keyspace is rehashed.
+  Result<std::vector<std::string>> scan(std::string_view pattern);
 
   /// False once an I/O error has left the connection unusable.
   [[nodiscard]] bool ok() const;

@@ -1,0 +1,109 @@
+#include "ws_hub.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_set>
+
+#include "stocktracker/base/log.hpp"
+
+namespace st::api {
+
+WsHub::~WsHub() { clear(); }
+
+void WsHub::clear() {
+  std::unique_lock lock(mutex_);
+  connections_.clear();
+  by_user_.clear();
+  index_ = {};
+}
+
+ConnId WsHub::attach(std::shared_ptr<http::WsConnection> connection, WsClient client) {
+  std::unique_lock lock(mutex_);
+  const ConnId id = next_id_++;
+  by_user_[client.user].push_back(id);
+  connections_.emplace(id, Entry{std::move(connection), std::move(client)});
+  return id;
+}
+
+void WsHub::detach(ConnId id) {
+  std::unique_lock lock(mutex_);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  if (auto u = by_user_.find(it->second.client.user); u != by_user_.end()) {
+    std::erase(u->second, id);
+    if (u->second.empty()) by_user_.erase(u);
+  }
+  index_.remove(id);
+  connections_.erase(it);
+}
+
+std::optional<std::vector<std::string>> WsHub::subscribe(ConnId id, const std::vector<std::string>& symbols) {
+  std::unique_lock lock(mutex_);
+  if (!connections_.contains(id)) return std::vector<std::string>{};
+  if (!index_.subscribe(id, symbols, max_symbols_)) return std::nullopt;
+  return index_.symbols_of(id);
+}
+
+std::vector<std::string> WsHub::unsubscribe(ConnId id, const std::vector<std::string>& symbols) {
+  std::unique_lock lock(mutex_);
+  index_.unsubscribe(id, symbols);
+  return index_.symbols_of(id);
+}
+
+void WsHub::publish_symbol(const std::string& symbol, const std::string& key,
+                           const std::function<std::string()>& make) {
+  std::shared_lock lock(mutex_);
+  const auto& ids = index_.subscribers(symbol);
+  if (ids.empty()) return;
+  const http::Payload frame = std::make_shared<const std::string>(make());
+  for (const ConnId id : ids) {
+    if (auto it = connections_.find(id); it != connections_.end()) it->second.connection->send(frame, key);
+  }
+}
+
+void WsHub::publish_user(UserId user, const std::function<std::string()>& make) {
+  std::shared_lock lock(mutex_);
+  auto u = by_user_.find(user);
+  if (u == by_user_.end()) return;
+  const http::Payload frame = std::make_shared<const std::string>(make());
+  for (const ConnId id : u->second) {
+    if (auto it = connections_.find(id); it != connections_.end()) it->second.connection->send(frame);
+  }
+}
+
+void WsHub::sweep(std::int64_t now_s, std::chrono::steady_clock::time_point now,
+                  std::chrono::milliseconds stall_limit) {
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, entry] : connections_) {
+    if (entry.client.expires_at <= now_s) {
+      entry.connection->close(http::CloseCode::kUnauthorized, "token expired");
+      continue;
+    }
+    const auto started = entry.connection->write_started();
+    if (started != std::chrono::steady_clock::time_point{} && now - started > stall_limit) {
+      log::info("websocket client dropped: it stopped reading", {{"user_id", entry.client.user.value()}});
+      entry.connection->abort();
+    }
+  }
+}
+
+std::vector<std::string> WsHub::token_ids() const {
+  std::shared_lock lock(mutex_);
+  std::unordered_set<std::string> seen;
+  for (const auto& [id, entry] : connections_) seen.insert(entry.client.jti);
+  return {seen.begin(), seen.end()};
+}
+
+void WsHub::revoke(const std::string& jti) {
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, entry] : connections_) {
+    if (entry.client.jti == jti) entry.connection->close(http::CloseCode::kUnauthorized, "logged out");
+  }
+}
+
+std::size_t WsHub::size() const {
+  std::shared_lock lock(mutex_);
+  return connections_.size();
+}
+
+}  // namespace st::api
