@@ -197,9 +197,15 @@ try {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
     await page.getByTestId(`tile-${SYMBOL}`).waitFor();
-    // Back on the dashboard, the tile starts from the last known price, not "waiting".
-    const text = await page.getByTestId(`tile-${SYMBOL}`).getByTestId("price").textContent();
-    if (!/\d/.test(text ?? "")) throw new Error(`the tile lost its price: "${text}"`);
+    // Back on the dashboard (after the reload of the previous step, so the
+    // feed knows no price yet), the tile asks for the current quote at once:
+    // a price within 3 s, not "waiting" for the next tick.
+    const price = page.getByTestId(`tile-${SYMBOL}`).getByTestId("price");
+    try {
+      await price.filter({ hasText: /\d/ }).waitFor({ timeout: 3000 });
+    } catch {
+      throw new Error(`the tile has no price: "${await price.textContent()}"`);
+    }
     await page.waitForTimeout(500);
     await shot("07-mobile");
   });
