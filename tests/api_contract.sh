@@ -17,6 +17,8 @@ EXAMPLES="${ST_CONTRACT_EXAMPLES:-100}"
 cd "$ROOT"
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
+# shellcheck source=tests/lib/test_users.sh
+. tests/lib/test_users.sh
 VENV_BIN="$(scripts/pyenv.sh)"
 
 TAG="contract-$(date +%s)-$$"
@@ -26,7 +28,6 @@ LOG="/tmp/st-api-contract-$TAG.log"
 REPORT="/tmp/st-api-contract-$TAG"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
-psql_q() { psql "$DATABASE_URL" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 
 "$BIN" migrate > /dev/null 2>&1 || { echo "contract: migrate failed" >&2; exit 1; }
 "$BIN" topics > /dev/null 2>&1 || { echo "contract: topics failed" >&2; exit 1; }
@@ -55,13 +56,8 @@ PY
 )"
   local users="email = '$EMAIL'"
   [[ -n "$ids" ]] && users+=" OR id IN ($ids)"
-  psql_q "INSERT INTO outbox (topic, key, payload) SELECT 'user-preferences', id::text, NULL FROM users WHERE $users;
-          DELETE FROM users WHERE $users" > /dev/null 2>&1 || true
   # The api relays the tombstones before it stops.
-  for _ in $(seq 1 50); do
-    [[ "$(psql_q "SELECT count(*) FROM outbox WHERE published_at IS NULL AND payload IS NULL" 2>/dev/null)" == "0" ]] && break
-    sleep 0.2
-  done
+  delete_test_users "$users"
   kill -TERM "$API_PID" 2> /dev/null || true
   wait "$API_PID" 2> /dev/null || true
   if ((rc != 0)); then

@@ -13,6 +13,8 @@ BIN="${1:?usage: tests/e2e/dashboard.sh <stocktracker binary>}"
 cd "$ROOT"
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
+# shellcheck source=tests/lib/test_users.sh
+. tests/lib/test_users.sh
 
 [[ -x /usr/bin/chromium ]] || { echo "e2e: /usr/bin/chromium is missing: run scripts/install-deps.sh" >&2; exit 1; }
 scripts/build-web.sh
@@ -23,7 +25,6 @@ SHOTS="${ST_E2E_SCREENSHOTS:-/tmp/stocktracker-$TAG}"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
 EMAIL_PREFIX="e2e-$TAG"
-psql_q() { psql "$DATABASE_URL" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 
 # Its own session, so that the whole pipeline gets the TERM below.
 # The page's Origin is the API's own address: it may open /ws.
@@ -34,13 +35,7 @@ cleanup() {
   local rc=$?
   # The users this run registered, with a tombstone on the compacted
   # user-preferences topic for each (as the integration fixture does).
-  psql_q "INSERT INTO outbox (topic, key, payload)
-          SELECT 'user-preferences', id::text, NULL FROM users WHERE email LIKE '$EMAIL_PREFIX-%';
-          DELETE FROM users WHERE email LIKE '$EMAIL_PREFIX-%'" > /dev/null 2>&1 || true
-  for _ in $(seq 1 50); do
-    [[ "$(psql_q "SELECT count(*) FROM outbox WHERE published_at IS NULL AND payload IS NULL" 2>/dev/null)" == "0" ]] && break
-    sleep 0.2
-  done
+  delete_test_users "email LIKE '$EMAIL_PREFIX-%'"
   kill -TERM "$UP_PID" 2> /dev/null || true
   for _ in $(seq 1 150); do
     kill -0 "$UP_PID" 2> /dev/null || break
