@@ -8,12 +8,13 @@ BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/app/stocktracker
 
 .PHONY: help deps build build-asan web services-up services-down services-status \
-        run test test-unit test-integration test-asan bench clean
+        run test test-unit test-integration test-asan bench chaos clean
 
 help:
 	@echo "make run            install, build, start PostgreSQL/Redis/Kafka, run the whole pipeline"
 	@echo "make test           install, build, start the servers, run every test"
 	@echo "make bench          run the benchmarks, write docs/benchmarks.md"
+	@echo "make chaos          run the fault tests at full size (kill -9, zombie, scaling, broker restart), write docs/chaos.md"
 	@echo "make web            build the dashboard (web/ -> web/dist)"
 	@echo "make services-up    start the local servers only (services-down stops them, services-status shows them)"
 	@echo "make clean          stop the servers, delete build/ and var/"
@@ -52,6 +53,11 @@ test: build build-asan web
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+
+# The fault tests of TARGETS.md's Safety table at full size (make test runs
+# the same tests small); restarts the Kafka broker it started.
+chaos: build
+	@scripts/chaos.sh $(BUILD)
 
 clean:
 	-@scripts/services.sh down

@@ -6,20 +6,26 @@
 #   endpoints; wrk (Debian) drives both with the same threads, connections
 #   and duration: latest quotes (memory), ticks and 5-minute candles
 #   (PostgreSQL). Requests/s and p50/p99 from `wrk --latency`.
-#   WebSocket: ws_load against `api`'s /ws, then the Socket.io baseline
-#   (bench/baselines/socketio) with its load client, the same connections,
-#   symbols, tick rates and duration: a rate both can carry (latency) and
-#   one past what either can on 2 cores (throughput); delivered messages/s,
-#   p50/p99 tick -> client, messages per server CPU-second, server memory
-#   per idle connection.
+#   WebSocket capacity: ws_load against `api`'s /ws, then the Socket.io
+#   baseline (bench/baselines/socketio) with its load client, the same
+#   connections, symbols and tick-rate steps (the rate grows by a factor per
+#   step until a step is not sustained: under 98% of the expected messages
+#   delivered or p99 over the bound); the most delivered messages/s each
+#   sustains, p50/p99 tick -> client, server CPU, memory per idle connection.
+#   WebSocket latency: ws_load --mode latency, ticks at 10,000/s to clients
+#   of the api and, in the same run, to a bare librdkafka consumer.
 #
 #   bench/api_bench.sh BUILD_DIR     (the servers up and migrated, scripts/env.sh sourced)
 #
 # Prints a markdown section on stdout, progress on stderr. Every process it
 # starts is stopped by its PID on exit. Settings (environment):
 #   API_BENCH_WRK="-t2 -c64 -d8s"   wrk threads, connections, duration
+#   API_BENCH_REST_ROUNDS=3   rounds per REST endpoint (the median is reported)
 #   API_BENCH_WS_CONNECTIONS=10000 API_BENCH_WS_SYMBOLS=20 API_BENCH_WS_UNIVERSE=200
-#   API_BENCH_WS_RATES="10 100" API_BENCH_WS_SECONDS=10  ticks/s produced (one run per rate), for how long
+#   API_BENCH_WS_RATE=10 API_BENCH_WS_STEP_FACTOR=1.5 API_BENCH_WS_MAX_RATE=3000 API_BENCH_WS_SECONDS=5
+#     the first step's ticks/s, the factor per step, the last rate tried, seconds per step
+#   API_BENCH_WS_P99_MS=50   the p99 bound of a sustained step
+#   API_BENCH_LAT_RATE=10000 API_BENCH_LAT_SECONDS=10   the latency run's ticks/s and duration
 #   API_BENCH_PORT=18180   api; Express and Socket.io on the next two ports
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -27,11 +33,17 @@ BUILD="$(cd "${1:?usage: bench/api_bench.sh BUILD_DIR}" && pwd -P)"
 cd "$ROOT"
 
 WRK_ARGS="${API_BENCH_WRK:--t2 -c64 -d8s}"
+REST_ROUNDS="${API_BENCH_REST_ROUNDS:-3}"
 WS_CONNECTIONS="${API_BENCH_WS_CONNECTIONS:-10000}"
 WS_SYMBOLS="${API_BENCH_WS_SYMBOLS:-20}"
 WS_UNIVERSE="${API_BENCH_WS_UNIVERSE:-200}"
-WS_RATES="${API_BENCH_WS_RATES:-10 100}"
-WS_SECONDS="${API_BENCH_WS_SECONDS:-10}"
+WS_RATE="${API_BENCH_WS_RATE:-10}"
+WS_STEP_FACTOR="${API_BENCH_WS_STEP_FACTOR:-1.5}"
+WS_MAX_RATE="${API_BENCH_WS_MAX_RATE:-3000}"
+WS_SECONDS="${API_BENCH_WS_SECONDS:-5}"
+WS_P99_MS="${API_BENCH_WS_P99_MS:-50}"
+LAT_RATE="${API_BENCH_LAT_RATE:-10000}"
+LAT_SECONDS="${API_BENCH_LAT_SECONDS:-10}"
 API_PORT_BENCH="${API_BENCH_PORT:-18180}"
 EXPRESS_PORT=$((API_PORT_BENCH + 1))
 SOCKETIO_PORT=$((API_PORT_BENCH + 2))
@@ -150,27 +162,60 @@ done
 to_ms() {  # wrk's 812.00us / 1.23ms / 1.05s -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
-run_wrk() {  # run_wrk URL -> "requests/s p50_ms p99_ms errors"
-  local out
+cpu_ticks() {  # cpu_ticks PID: user + system clock ticks of the process so far
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+run_wrk() {  # run_wrk URL PID -> "requests/s p50_ms p99_ms errors requests_per_server_cpu_s"
+  local out c0 c1
   wrk -t2 -c16 -d2s "$1" > /dev/null  # warm-up: pools, caches, JIT
+  c0="$(cpu_ticks "$2")"
   # shellcheck disable=SC2086
   out="$(wrk $WRK_ARGS --latency "$1")"
-  local rps p50 p99 errors
+  c1="$(cpu_ticks "$2")"
+  local rps p50 p99 errors per_cpu
   rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<< "$out")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<< "$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$out")")"
   errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; ++i) n += $i } END { print n + 0 }' <<< "$out")"
-  echo "$rps $p50 $p99 $errors"
+  # Requests per CPU-second of the server process alone: what the shared,
+  # noisy cores do not change much (the client and other programs are not in it).
+  per_cpu="$(awk -v n="$(awk '/requests in/ { print $1 }' <<< "$out")" -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print 0 }')"
+  echo "$rps $p50 $p99 $errors $per_cpu"
+}
+median_row() {  # median_row "ROW" "ROW" ...: the median of each figure, errors summed
+  printf '%s\n' "$@" | python3 -c '
+import statistics, sys
+rows = [[float(x) for x in line.split()] for line in sys.stdin if line.strip()]
+cols = list(zip(*rows))
+out = [statistics.median(c) for c in cols]
+out[3] = sum(cols[3])
+print(" ".join(f"{v:.0f}" if i in (0, 3, 4) else f"{v:.2f}" for i, v in enumerate(out)))'
 }
 
+# Each endpoint in REST_ROUNDS rounds, the two servers alternating which
+# goes first, and the median of each figure: one 8 s run on cores shared
+# with the client and other programs varies by 2x from run to run.
 declare -A REST
 for e in "${ENDPOINTS[@]}"; do
   name="${e%%|*}"
   path="${e#*|}"
-  say "wrk $WRK_ARGS: $name"
-  REST["$name|api"]="$(run_wrk "http://127.0.0.1:$API_PORT_BENCH$path")"
-  REST["$name|express"]="$(run_wrk "http://127.0.0.1:$EXPRESS_PORT$path")"
+  say "wrk $WRK_ARGS, $REST_ROUNDS rounds: $name"
+  api_rows=()
+  express_rows=()
+  for round in $(seq "$REST_ROUNDS"); do
+    if [ $((round % 2)) = 1 ]; then
+      api_rows+=("$(run_wrk "http://127.0.0.1:$API_PORT_BENCH$path" "$API_PID")")
+      express_rows+=("$(run_wrk "http://127.0.0.1:$EXPRESS_PORT$path" "$EXPRESS_PID")")
+    else
+      express_rows+=("$(run_wrk "http://127.0.0.1:$EXPRESS_PORT$path" "$EXPRESS_PID")")
+      api_rows+=("$(run_wrk "http://127.0.0.1:$API_PORT_BENCH$path" "$API_PID")")
+    fi
+  done
+  REST["$name|api"]="$(median_row "${api_rows[@]}")"
+  REST["$name|express"]="$(median_row "${express_rows[@]}")"
 done
+LOAD_REST="$(uptime | sed 's/.*load average: //')"
 stop_pid "$EXPRESS_PID"
 
 # WebSocket: one server at a time, so neither reads the other's ticks.
@@ -189,12 +234,16 @@ if [ -z "$TOKEN" ]; then
   TOKEN="$(register)"
 fi
 [ -n "$TOKEN" ] || { say "could not register the benchmark user"; exit 1; }
-WS_ARGS=(--connections "$WS_CONNECTIONS" --symbols "$WS_SYMBOLS" --universe "$WS_UNIVERSE" --seconds "$WS_SECONDS")
-for rate in $WS_RATES; do
-  say "ws_load against api: ${WS_ARGS[*]} --rate $rate"
-  ST_WS_TOKEN="$TOKEN" "$BUILD/bench/ws_load" --port "$API_PORT_BENCH" --server-pid "$API_PID" "${WS_ARGS[@]}" \
-    --rate "$rate" --prefix WSB > "$WORK/ws_api_$rate.json"
-done
+# Latency first, on a quiet api: 20 clients x 50 disjoint symbols (each of
+# the 1,000 symbols' ticks goes to one client), beside a bare consumer.
+say "ws_load --mode latency against api: --rate $LAT_RATE --seconds $LAT_SECONDS"
+ST_WS_TOKEN="$TOKEN" "$BUILD/bench/ws_load" --mode latency --port "$API_PORT_BENCH" --server-pid "$API_PID" \
+  --connections 20 --symbols 50 --rate "$LAT_RATE" --seconds "$LAT_SECONDS" --prefix WSL > "$WORK/ws_latency.json"
+WS_ARGS=(--connections "$WS_CONNECTIONS" --symbols "$WS_SYMBOLS" --universe "$WS_UNIVERSE" --seconds "$WS_SECONDS"
+  --rate "$WS_RATE" --step-factor "$WS_STEP_FACTOR" --max-rate "$WS_MAX_RATE" --p99-ms "$WS_P99_MS")
+say "ws_load against api: ${WS_ARGS[*]}"
+ST_WS_TOKEN="$TOKEN" "$BUILD/bench/ws_load" --port "$API_PORT_BENCH" --server-pid "$API_PID" "${WS_ARGS[@]}" \
+  --prefix WSB > "$WORK/ws_api.json"
 stop_pid "$API_PID"
 
 (cd bench/baselines/socketio && JWT_SECRET="$JWT_SECRET_BENCH" PORT="$SOCKETIO_PORT" exec node server.js) \
@@ -203,11 +252,9 @@ SOCKETIO_PID=$!
 PIDS+=("$SOCKETIO_PID")
 for _ in $(seq 300); do grep -q listening "$WORK/socketio.log" && break; sleep 0.1; done
 grep -q listening "$WORK/socketio.log" || { say "the Socket.io baseline did not start: $(cat "$WORK/socketio.log")"; exit 1; }
-for rate in $WS_RATES; do
-  say "Socket.io load client: ${WS_ARGS[*]} --rate $rate"
-  ST_WS_TOKEN="$TOKEN" node bench/baselines/socketio/load.js --port "$SOCKETIO_PORT" --server-pid "$SOCKETIO_PID" \
-    "${WS_ARGS[@]}" --rate "$rate" --prefix SIO > "$WORK/ws_socketio_$rate.json"
-done
+say "Socket.io load client: ${WS_ARGS[*]}"
+ST_WS_TOKEN="$TOKEN" node bench/baselines/socketio/load.js --port "$SOCKETIO_PORT" --server-pid "$SOCKETIO_PID" \
+  "${WS_ARGS[@]}" --prefix SIO > "$WORK/ws_socketio.json"
 stop_pid "$SOCKETIO_PID"
 
 # ---- the report ----
@@ -218,50 +265,72 @@ echo "## api: REST and WebSocket against Express 5 and Socket.io"
 echo
 echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load average at the start of the WebSocket part: $LOAD_LAST; PostgreSQL 15 and Kafka 3.9 on loopback; by \`bench/api_bench.sh\` (\`make bench\`)."
 echo
-echo "**REST.** \`stocktracker api\` ($(basename "$BUILD") build) and the Express 5 + \`pg\` baseline (bench/baselines/express, one Node $(node --version) process, a pool of 8 connections like the api's) on the same database (~$STORED_ROWS rows in \`stock_prices\`), each answer checked equal first. \`wrk $WRK_ARGS --latency\` after a 2 s warm-up, the client on the same 2 cores; errors are non-2xx answers plus wrk's socket errors (a request over its 2 s timeout counts)."
+echo "**REST.** \`stocktracker api\` ($(basename "$BUILD") build) and the Express 5 + \`pg\` baseline (bench/baselines/express, one Node $(node --version) process, a pool of 8 connections like the api's) on the same database (~$STORED_ROWS rows in \`stock_prices\`), each answer checked equal first. \`wrk $WRK_ARGS --latency\` after a 2 s warm-up, the client on the same 2 cores, $REST_ROUNDS rounds per endpoint with the servers alternating which goes first; each figure is the median of its rounds (errors: the sum), load average at the end of the REST part: $LOAD_REST. Errors are non-2xx answers plus wrk's socket errors (a request over its 2 s timeout counts). Requests per server CPU-second: requests answered over the user + system CPU time of the server process during the run (/proc), which the load of the shared cores changes less than requests/s."
 echo
-echo "| endpoint | api req/s | Express req/s | api ÷ Express | api p50 / p99 ms | Express p50 / p99 ms | errors (api / Express) |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| endpoint | api req/s | Express req/s | api ÷ Express | api p50 / p99 ms | Express p50 / p99 ms | errors (api / Express) | req per server CPU-s (api / Express) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for e in "${ENDPOINTS[@]}"; do
   name="${e%%|*}"
-  read -r a_rps a_p50 a_p99 a_err <<< "${REST["$name|api"]}"
-  read -r x_rps x_p50 x_p99 x_err <<< "${REST["$name|express"]}"
-  echo "| $name: \`${e#*|}\` | $a_rps | $x_rps | **$(ratio "$a_rps" "$x_rps")** | $a_p50 / $a_p99 | $x_p50 / $x_p99 | $a_err / $x_err |"
+  read -r a_rps a_p50 a_p99 a_err a_cpu <<< "${REST["$name|api"]}"
+  read -r x_rps x_p50 x_p99 x_err x_cpu <<< "${REST["$name|express"]}"
+  echo "| $name: \`${e#*|}\` | $a_rps | $x_rps | **$(ratio "$a_rps" "$x_rps")** | $a_p50 / $a_p99 | $x_p50 / $x_p99 | $a_err / $x_err | $a_cpu / $x_cpu ($(ratio "$a_cpu" "$x_cpu")) |"
 done
 echo
 echo "Targets (TARGETS.md): latest quotes ≥ 10× Express; price history ≥ 3× Express at equal or lower p99."
 echo
-FIRST_RATE="${WS_RATES%% *}"
-echo "**WebSocket.** $WS_CONNECTIONS connections × $WS_SYMBOLS symbols (of $WS_UNIVERSE; $((WS_CONNECTIONS * WS_SYMBOLS / WS_UNIVERSE)) followers per symbol), ticks produced to \`stock-prices\` at each rate for $WS_SECONDS s, one server at a time, fresh connections for each run. \`api\`'s /ws with bench/ws_load.cpp (one C++ thread); the Socket.io 4 baseline (bench/baselines/socketio: a room per symbol, the same access token checked, ticks read from the same topic) with its load client (bench/baselines/socketio/load.js, socket.io-client on 2 worker threads, the same figures). Latency: tick event time (its produce time) to arrival at the client, through Kafka. Rates are per second of the run plus its 1 s drain, as ws_load counts them (so 10 ticks/s for 10 s shows as 9). Server CPU: user + system seconds of the server process during the run (/proc), so the last column does not depend on how much of the 2 cores the load clients and Kafka took."
+echo "**WebSocket capacity.** $WS_CONNECTIONS connections × $WS_SYMBOLS symbols (of $WS_UNIVERSE; $((WS_CONNECTIONS * WS_SYMBOLS / WS_UNIVERSE)) followers per symbol, so each tick is $((WS_CONNECTIONS * WS_SYMBOLS / WS_UNIVERSE)) messages), one server at a time. Ticks are produced to \`stock-prices\` in steps of $WS_SECONDS s, from $WS_RATE ticks/s up by ×$WS_STEP_FACTOR a step, while they are *sustained* (at least 98% of the expected messages delivered, with p99 ≤ $WS_P99_MS ms), stopping at missing messages, at two unsustained steps in a row or past $WS_MAX_RATE ticks/s; a server's capacity is its best sustained step. \`api\`'s /ws with bench/ws_load.cpp (one C++ thread); the Socket.io 4 baseline (bench/baselines/socketio: a room per symbol, the same access token checked, ticks read from the same topic) with its load client (bench/baselines/socketio/load.js, socket.io-client on 2 worker threads, the same steps and figures). Latency: from the produce call to arrival at the client, through Kafka (the send time travels in the tick, µs resolution); a late message counts for the step that sent it. Delivered/s: the step's messages over its $WS_SECONDS s. The api conflates ticks per symbol for a client that falls behind, so its shortfall shows as fewer messages; Socket.io queues them, so its shows as latency. Server CPU: user + system seconds of the server process during the step (/proc)."
 echo
-echo "| server | ticks/s | connected | delivered msgs/s | of expected | p50 ms | p99 ms | max ms | server CPU s | msgs per server CPU-s |"
+json_steps() {  # json_steps FILE SERVER: one table row per step
+  python3 - "$1" "$2" << 'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for s in r["steps"]:
+    pct = 100 * s["delivered"] / s["expected"] if s["expected"] else 0
+    per_cpu = s["delivered"] / s["server_cpu_s"] if s["server_cpu_s"] > 0 else 0
+    print(f"| {sys.argv[2]} | {s['ticks_per_s']:.0f} | {s['delivered_per_s']:.0f} | {pct:.0f}% | {s['latency_ms_p50']} | {s['latency_ms_p99']} | {s['latency_ms_max']} | {s['server_cpu_s']} | {per_cpu:.0f} | {'yes' if s['sustained'] else '**no**'} |")
+PY
+}
+echo "| server | ticks/s | delivered msgs/s | of expected | p50 ms | p99 ms | max ms | server CPU s | msgs per server CPU-s | sustained |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-per_cpu() { awk -v d="$(field "$1" delivered)" -v c="$(field "$1" server_cpu_s)" 'BEGIN { if (c > 0) printf "%.0f", d / c; else print 0 }'; }
-for rate in $WS_RATES; do
-  for row in "stocktracker api|$WORK/ws_api_$rate.json" "Socket.io|$WORK/ws_socketio_$rate.json"; do
-    f="${row#*|}"
-    pct="$(awk -v d="$(field "$f" delivered)" -v e="$(field "$f" expected)" 'BEGIN { if (e > 0) printf "%.0f%%", 100 * d / e; else print "n/a" }')"
-    echo "| ${row%%|*} | $(field "$f" ticks_per_s) | $(field "$f" connected) / $(field "$f" connections) | $(field "$f" delivered_per_s) | $pct | $(field "$f" latency_ms_p50) | $(field "$f" latency_ms_p99) | $(field "$f" latency_ms_max) | $(field "$f" server_cpu_s) | $(per_cpu "$f") |"
-  done
+json_steps "$WORK/ws_api.json" "stocktracker api"
+json_steps "$WORK/ws_socketio.json" "Socket.io"
+echo
+A="$WORK/ws_api.json"
+S="$WORK/ws_socketio.json"
+echo "| server | connected | capacity: delivered msgs/s | at ticks/s | p99 ms there |"
+echo "|---|---:|---:|---:|---:|"
+for row in "stocktracker api|$A" "Socket.io|$S"; do
+  f="${row#*|}"
+  if [ "$(field "$f" max_sustained_ticks_per_s)" = 0 ]; then
+    echo "| ${row%%|*} | $(field "$f" connected) / $(field "$f" connections) | none: no step sustained | | |"
+  else
+    echo "| ${row%%|*} | $(field "$f" connected) / $(field "$f" connections) | $(field "$f" max_sustained_delivered_per_s) | $(field "$f" max_sustained_ticks_per_s) | $(field "$f" max_sustained_latency_ms_p99) |"
+  fi
 done
 echo
-for rate in $WS_RATES; do
-  A="$WORK/ws_api_$rate.json"
-  S="$WORK/ws_socketio_$rate.json"
-  echo "- at $rate ticks/s: api ÷ Socket.io delivered messages/s **$(ratio "$(field "$A" delivered_per_s)" "$(field "$S" delivered_per_s)")**, per server CPU-second **$(ratio "$(per_cpu "$A")" "$(per_cpu "$S")")**"
-done
+echo "- api ÷ Socket.io, most delivered messages/s sustained at p99 ≤ $WS_P99_MS ms: **$(ratio "$(field "$A" max_sustained_delivered_per_s)" "$(field "$S" max_sustained_delivered_per_s)")**$(awk -v r="$(field "$A" max_sustained_ticks_per_s)" -v m="$WS_MAX_RATE" -v f="$WS_STEP_FACTOR" 'BEGIN { if (r * f > m) print " (the api sustained the last rate tried: its capacity is at least this; raise API_BENCH_WS_MAX_RATE)" }')"
 echo
-echo "Memory with $WS_CONNECTIONS idle connections (the first run, $FIRST_RATE ticks/s; server RSS before the clients connect and once all are subscribed):"
+echo "Memory with $WS_CONNECTIONS idle connections (server RSS before the clients connect and once all are subscribed):"
 echo
 echo "| server | RSS before | RSS with idle connections | per idle connection |"
 echo "|---|---:|---:|---:|"
-for row in "stocktracker api|$WORK/ws_api_$FIRST_RATE.json" "Socket.io|$WORK/ws_socketio_$FIRST_RATE.json"; do
+for row in "stocktracker api|$A" "Socket.io|$S"; do
   f="${row#*|}"
   echo "| ${row%%|*} | $(awk -v k="$(field "$f" server_rss_kib_before)" 'BEGIN { printf "%.1f MiB", k / 1024 }') | $(awk -v k="$(field "$f" server_rss_kib_idle)" 'BEGIN { printf "%.1f MiB", k / 1024 }') | $(field "$f" idle_kib_per_connection) KiB |"
 done
 echo
 echo "Targets (TARGETS.md): ≥ 10× Socket.io's delivered messages/s, p99 ≤ 50 ms, ≤ 20 KiB per idle client."
 echo
-echo "Where the baselines differ from the api: Express runs as one Node process (the api has 4 server threads); it caches company look-ups in a Map that is never invalidated (the api's cache rechecks the companies' version once a second) and follows \`stock-prices\` in a fresh kafkajs consumer group started at the end (kafkajs has no group-less assignment), after seeding its quotes with the api's query. Socket.io checks the token's signature, algorithm, issuer, audience and expiry but not the Redis deny-list, has no per-connection conflating queue, message-rate limit or slow-client cut-off (its writes queue without bound), and keeps its own 25 s heartbeat; the api does all of these."
+L="$WORK/ws_latency.json"
+echo "**WebSocket latency.** $(field "$L" ticks_per_s) ticks/s for $LAT_SECONDS s over 1,000 symbols, produced to \`stock-prices\` (librdkafka, linger.ms=0); 20 clients of the api's /ws follow 50 disjoint symbols each, so every tick goes to one client; in the same run a bare librdkafka consumer (assigned at the topic's end, no group, read_committed and fetch.wait.max.ms=50 like the api's reader) reads the same ticks. Both latencies run from the produce call to arrival, µs resolution (bench/ws_load.cpp \`--mode latency\`)."
 echo
-echo "Run this part alone (the servers up: \`scripts/services.sh up\`, then \`. scripts/env.sh\`): \`bench/api_bench.sh build/release\`; it starts and stops its own api (port 18180, \`API_BENCH_PORT\`), Express and Socket.io servers, runs \`npm ci\` in the baselines when their lock files changed, and takes about 4 minutes. \`API_BENCH_WRK\` (wrk's \`-t -c -d\`), \`API_BENCH_WS_CONNECTIONS\`, \`API_BENCH_WS_SYMBOLS\`, \`API_BENCH_WS_UNIVERSE\`, \`API_BENCH_WS_RATES\` and \`API_BENCH_WS_SECONDS\` change the load."
+echo "| path | received | p50 ms | p99 ms | max ms |"
+echo "|---|---:|---:|---:|---:|"
+echo "| produce → bare Kafka consumer (baseline) | $(field "$L" kafka_delivered) / $(field "$L" ticks_produced) | $(field "$L" kafka_latency_ms_p50) | $(field "$L" kafka_latency_ms_p99) | $(field "$L" kafka_latency_ms_max) |"
+echo "| produce → api → WebSocket client | $(field "$L" ws_delivered) / $(field "$L" ticks_produced) | $(field "$L" ws_latency_ms_p50) | $(field "$L" ws_latency_ms_p99) | $(field "$L" ws_latency_ms_max) |"
+echo
+echo "- WebSocket p99 − baseline p99: **$(awk -v a="$(field "$L" ws_latency_ms_p99)" -v b="$(field "$L" kafka_latency_ms_p99)" 'BEGIN { printf "%+.2f ms", a - b }')**; WebSocket p50 **$(field "$L" ws_latency_ms_p50) ms**. Target (TARGETS.md): p99 ≤ baseline + 5 ms; p50 ≤ 2 ms. (A client receives fewer ticks than were produced when two ticks of a symbol reach its queue before the first is written: the newer replaces the older, by design.)"
+echo
+echo "Where the baselines differ from the api: Express runs as one Node process (the api has 4 server threads); it caches company look-ups in a Map that is never invalidated (the api's cache rechecks the companies' version once a second) and follows \`stock-prices\` in a fresh kafkajs consumer group started at the end (kafkajs has no group-less assignment), after seeding its quotes with the api's query. For ticks Express runs the one query over the whole range as \`pg\` sends it (an unnamed statement, so PostgreSQL plans it for this request's values across every monthly partition of \`stock_prices\`, and reads the newest rows of each partition the range covers); the api reads the month before \`to\` (or before the symbol's latest quote) first and the older partitions only when that month holds fewer than \`limit\` rows, each with a generic plan pruned at run time (services/api/ticks_query.hpp): the same rows, so part of its lead there is that query plan, not the server. Socket.io checks the token's signature, algorithm, issuer, audience and expiry but not the Redis deny-list, has no per-connection conflating queue, message-rate limit or slow-client cut-off (its writes queue without bound), and keeps its own 25 s heartbeat; the api does all of these."
+echo
+echo "Run this part alone (the servers up: \`scripts/services.sh up\`, then \`. scripts/env.sh\`): \`bench/api_bench.sh build/release\`; it starts and stops its own api (port 18180, \`API_BENCH_PORT\`), Express and Socket.io servers, runs \`npm ci\` in the baselines when their lock files changed, and takes about 6 minutes. \`API_BENCH_WRK\` (wrk's \`-t -c -d\`), \`API_BENCH_WS_CONNECTIONS\`, \`API_BENCH_WS_SYMBOLS\`, \`API_BENCH_WS_UNIVERSE\`, \`API_BENCH_WS_RATE\`, \`API_BENCH_WS_STEP_FACTOR\`, \`API_BENCH_WS_MAX_RATE\`, \`API_BENCH_WS_SECONDS\`, \`API_BENCH_WS_P99_MS\`, \`API_BENCH_LAT_RATE\` and \`API_BENCH_LAT_SECONDS\` change the load."

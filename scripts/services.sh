@@ -6,7 +6,9 @@
 #   Kafka 3.9.1    127.0.0.1:${KAFKA_PORT:-9092}    var/kafka  (KRaft, controller on
 #                  127.0.0.1:${KAFKA_CONTROLLER_PORT:-9093})
 #
-# Usage: scripts/services.sh up|down|status
+# Usage: scripts/services.sh up|down|status|restart-kafka
+# (restart-kafka stops and starts the broker only: `make chaos`'s broker
+# restart row.)
 #
 # Idempotent: `up` reuses servers it started before (found through their pid
 # files) and only starts the missing ones; `down` only ever stops processes
@@ -559,11 +561,11 @@ kafka_status() {
 
 # ---------------------------------------------------------------------- main
 
-usage() { die "usage: $0 up|down|status"; }
+usage() { die "usage: $0 up|down|status|restart-kafka"; }
 
 (($# == 1)) || usage
 cmd="$1"
-case "$cmd" in up | down | status) ;; *) usage ;; esac
+case "$cmd" in up | down | status | restart-kafka) ;; *) usage ;; esac
 
 mkdir -p "$VAR"
 # One services.sh at a time per repo.
@@ -597,6 +599,13 @@ case "$cmd" in
     kafka_down
     redis_down
     pg_down
+    ;;
+  restart-kafka)
+    trap '' INT PIPE HUP
+    kafka_down
+    kafka_up
+    kafka_ready
+    say "ready: kafka 127.0.0.1:$KAFKA_PORT"
     ;;
   status)
     pg_status

@@ -51,7 +51,7 @@ Status run_api(const ApiOptions& options, std::stop_token stop, const std::funct
   std::jthread quote_thread([&s, &quotes, &hub](std::stop_token quote_stop) {
     log::set_thread_service("api");
     run_quote_feed(s.database_url, s.kafka_bootstrap_servers, quotes, quote_stop,
-                   [&hub](const model::PriceTick& tick) { publish_tick(hub, tick); });
+                   [&hub](const model::PriceTick& tick) { publish_tick(hub, tick); }, end_tick_batch);
   });
   std::jthread ws_feed_thread([&s, &hub](std::stop_token feed_stop) {
     log::set_thread_service("api");

@@ -59,6 +59,13 @@ void QuoteBook::append_json(const std::vector<std::string_view>& symbols, std::s
   }
 }
 
+std::optional<EpochMs> QuoteBook::latest_ts(std::string_view symbol) const {
+  std::shared_lock lock(mutex_);
+  const auto it = quotes_.find(symbol);
+  if (it == quotes_.end()) return std::nullopt;
+  return it->second.tick.ts;
+}
+
 std::size_t QuoteBook::size() const {
   std::shared_lock lock(mutex_);
   return quotes_.size();
@@ -91,7 +98,8 @@ void seed(const std::string& database_url, QuoteBook& book) {
 }  // namespace
 
 void run_quote_feed(const std::string& database_url, const std::string& bootstrap, QuoteBook& book,
-                    std::stop_token stop, const std::function<void(const model::PriceTick&)>& on_tick) {
+                    std::stop_token stop, const std::function<void(const model::PriceTick&)>& on_tick,
+                    const std::function<void()>& on_batch_end) {
   using namespace std::chrono_literals;
   seed(database_url, book);
   auto backoff = 500ms;
@@ -119,6 +127,7 @@ void run_quote_feed(const std::string& database_url, const std::string& bootstra
           if (on_tick) on_tick(*t);
         }
       }
+      if (on_batch_end) on_batch_end();
     }
     (*reader)->close();
   }

@@ -4,6 +4,7 @@
 // stock-prices (QuoteFeed). Thread-safe: the feed writes, request threads
 // read.
 #include <functional>
+#include <optional>
 #include <shared_mutex>
 #include <stop_token>
 #include <string>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "stocktracker/base/clock.hpp"
 #include "stocktracker/base/error.hpp"
 #include "stocktracker/model/messages.hpp"
 
@@ -26,6 +28,8 @@ class QuoteBook {
   void append_json(const std::vector<std::string_view>& symbols, std::string& out,
                    std::vector<std::string_view>& missing) const;
   [[nodiscard]] std::size_t size() const;
+  /// The event time of the symbol's latest quote, if it has one.
+  [[nodiscard]] std::optional<EpochMs> latest_ts(std::string_view symbol) const;
 
  private:
   struct Quote {
@@ -47,8 +51,10 @@ std::string quote_json(const model::PriceTick& q);
 /// stock-prices from its end (no consumer group: every api instance reads
 /// all partitions) until `stop`. Runs on its own thread.
 /// `on_tick` also sees every tick read (the WebSocket fan-out), so
-/// stock-prices is read once per process.
+/// stock-prices is read once per process; `on_batch_end` runs after each
+/// polled batch's ticks (the fan-out then starts the batch's writes).
 void run_quote_feed(const std::string& database_url, const std::string& bootstrap, QuoteBook& book,
-                    std::stop_token stop, const std::function<void(const model::PriceTick&)>& on_tick = {});
+                    std::stop_token stop, const std::function<void(const model::PriceTick&)>& on_tick = {},
+                    const std::function<void()>& on_batch_end = {});
 
 }  // namespace st::api

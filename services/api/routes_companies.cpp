@@ -2,7 +2,6 @@
 // watchlist: GET /api/companies/tracked, POST and DELETE
 // /api/companies/track/:id (a change also writes the user's state to the
 // outbox in the same transaction).
-#include <array>
 #include <charconv>
 
 #include "api_metrics.hpp"
@@ -10,8 +9,10 @@
 #include "company_cache.hpp"
 #include "context.hpp"
 #include "outbox_relay.hpp"
+#include "quote_book.hpp"
 #include "request_body.hpp"
 #include "session.hpp"
+#include "ticks_query.hpp"
 #include "stocktracker/pg/transaction.hpp"
 #include "user_store.hpp"
 #include "stocktracker/base/json_escape.hpp"
@@ -56,33 +57,6 @@ std::string company_ref_json(const CompanyRef& c) {
   append_json_string(out, c.symbol);
   out += "}";
   return out;
-}
-
-/// The tick query for the bounds given ($1 symbol, $2 limit, then from and
-/// to when given). One text per shape rather than `$n IS NULL OR ...`, so
-/// the generic plan it runs with (planning a custom one over every monthly
-/// partition costs more than the query) still prunes partitions at run time.
-const std::string& tick_query(bool from, bool to) {
-  static const auto kQueries = [] {
-    std::array<std::string, 4> out;
-    for (int shape = 0; shape < 4; ++shape) {
-      const bool has_from = (shape & 1) != 0;
-      const bool has_to = (shape & 2) != 0;
-      std::string sql =
-          "SELECT ts_ms, price::float8, volume, source FROM ("
-          "  SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts_ms, price, volume, source, ts, src_partition, "
-          "         src_offset "
-          "  FROM stock_prices WHERE symbol = $1";
-      if (has_from) sql += " AND ts >= to_timestamp($3::bigint / 1000.0)";
-      if (has_to) sql += has_from ? " AND ts < to_timestamp($4::bigint / 1000.0)"
-                                  : " AND ts < to_timestamp($3::bigint / 1000.0)";
-      sql += "  ORDER BY ts DESC, src_partition DESC, src_offset DESC LIMIT $2::int) t "
-             "ORDER BY ts, src_partition, src_offset";
-      out[static_cast<std::size_t>(shape)] = std::move(sql);
-    }
-    return out;
-  }();
-  return kQueries[(from ? 1U : 0U) | (to ? 2U : 0U)];
 }
 
 }  // namespace
@@ -244,29 +218,13 @@ void add_company_routes(http::Router& router, Context& ctx) {
                                  "\",\"candles\":" + *candles + "}");
     }
 
-    // Newest first within the range, then returned oldest first.
-    pg::Params params{symbol, std::to_string(limit)};
-    if (from) params.emplace_back(std::to_string(*from));
-    if (to) params.emplace_back(std::to_string(*to));
-    auto rows = (*lease)->exec_prepared(tick_query(from.has_value(), to.has_value()), params,
-                                        pg::Connection::Plan::kGeneric);
-    if (!rows) return database_problem(rows.error());
-    std::string body = "{\"company\":" + company_ref_json(*company) + ",\"interval\":\"tick\",\"prices\":[";
-    body.reserve(body.size() + static_cast<std::size_t>(rows->size()) * 64);
-    for (int i = 0; i < rows->size(); ++i) {
-      if (i > 0) body.push_back(',');
-      body += "{\"ts\":";
-      body += rows->get(i, 0);
-      body += ",\"price\":";
-      body += rows->get(i, 1);  // numeric text is a valid JSON number
-      body += ",\"volume\":";
-      body += rows->get(i, 2);
-      body += ",\"source\":";
-      append_json_string(body, rows->get(i, 3));
-      body.push_back('}');
-    }
-    body += "]}";
-    return http::json(200, std::move(body));
+    // Where the newest ticks are: before `to`, else around the symbol's
+    // latest quote (or now, for a symbol with none yet).
+    const EpochMs anchor = to ? *to : ctx.quotes.latest_ts(symbol).value_or(ctx.clock.now_ms());
+    auto ticks = ticks_json(**lease, symbol, from, to, limit, anchor);
+    if (!ticks) return database_problem(ticks.error());
+    return http::json(200, "{\"company\":" + company_ref_json(*company) + ",\"interval\":\"tick\",\"prices\":" +
+                               *ticks + "}");
   });
 
   router.add("GET", "/api/companies/tracked", [&ctx](const http::Request& req) -> http::Response {

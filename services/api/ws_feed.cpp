@@ -19,7 +19,7 @@ void dispatch(WsHub& hub, const kafka::Message& m) {
   const auto topic = m.topic();
   if (topic == model::topic::kPriceCandles5m) {
     if (auto c = model::decode_candle(m.payload())) {
-      hub.publish_symbol(c->symbol, ws::candle_key(*c), [&] { return ws::candle_frame(*c); });
+      hub.publish_symbol_deferred(c->symbol, ws::candle_key(*c), [&] { return ws::candle_frame(*c); });
     }
   } else if (topic == model::topic::kStockAlerts) {
     if (auto a = model::decode_alert(m.payload())) {
@@ -47,8 +47,10 @@ Result<std::vector<kafka::TopicPartition>> ends_of_topics(const std::string& boo
 }  // namespace
 
 void publish_tick(WsHub& hub, const model::PriceTick& tick) {
-  hub.publish_symbol(tick.symbol, ws::tick_key(tick.symbol), [&] { return ws::tick_frame(tick); });
+  hub.publish_symbol_deferred(tick.symbol, ws::tick_key(tick.symbol), [&] { return ws::tick_frame(tick); });
 }
+
+void end_tick_batch() { WsHub::flush_deferred(); }
 
 void run_ws_feed(const std::string& bootstrap, WsHub& hub, std::stop_token stop) {
   auto backoff = 500ms;
@@ -66,6 +68,7 @@ void run_ws_feed(const std::string& bootstrap, WsHub& hub, std::stop_token stop)
       for (auto& m : (*reader)->poll_batch(10000, 200ms)) {
         if (!m.error()) dispatch(hub, m);
       }
+      WsHub::flush_deferred();  // the batch's candles
     }
     (*reader)->close();
   }

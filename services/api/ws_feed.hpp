@@ -13,9 +13,12 @@
 
 namespace st::api {
 
-/// Sends a tick to the connections following its symbol (conflated per
-/// symbol). Called by the quote feed for every tick it reads.
+/// Queues a tick on the connections following its symbol (conflated per
+/// symbol). Called by the quote feed for every tick it reads; the writes
+/// start at end_tick_batch(), called after each batch the feed polled, so a
+/// connection writes a batch's ticks together.
 void publish_tick(WsHub& hub, const model::PriceTick& tick);
+void end_tick_batch();
 
 /// Follows price-candles-5m, stock-alerts and notifications from their end
 /// (read_committed: the processor writes transactionally; no consumer

@@ -7,6 +7,17 @@
 #include "stocktracker/base/log.hpp"
 
 namespace st::api {
+namespace {
+
+// The connections publish_symbol_deferred queued to on this thread and that
+// wait for a kick; per thread, since each Kafka feed thread batches its own.
+thread_local std::vector<std::shared_ptr<http::WsConnection>> t_deferred;
+thread_local std::size_t t_deferred_frames = 0;
+// A batch this large starts its writes before it ends, so the first
+// messages of a big batch do not wait for the last.
+constexpr std::size_t kMaxDeferredFrames = 4096;
+
+}  // namespace
 
 WsHub::~WsHub() { clear(); }
 
@@ -52,13 +63,31 @@ std::vector<std::string> WsHub::unsubscribe(ConnId id, const std::vector<std::st
 
 void WsHub::publish_symbol(const std::string& symbol, const std::string& key,
                            const std::function<std::string()>& make) {
-  std::shared_lock lock(mutex_);
-  const auto& ids = index_.subscribers(symbol);
-  if (ids.empty()) return;
-  const http::Payload frame = std::make_shared<const std::string>(make());
-  for (const ConnId id : ids) {
-    if (auto it = connections_.find(id); it != connections_.end()) it->second.connection->send(frame, key);
+  publish_symbol_deferred(symbol, key, make);
+  flush_deferred();
+}
+
+void WsHub::publish_symbol_deferred(const std::string& symbol, const std::string& key,
+                                    const std::function<std::string()>& make) {
+  {
+    std::shared_lock lock(mutex_);
+    const auto& ids = index_.subscribers(symbol);
+    if (ids.empty()) return;
+    const http::Payload frame = std::make_shared<const std::string>(make());
+    for (const ConnId id : ids) {
+      auto it = connections_.find(id);
+      if (it == connections_.end()) continue;
+      if (it->second.connection->queue(frame, key)) t_deferred.push_back(it->second.connection);
+    }
+    t_deferred_frames += ids.size();
   }
+  if (t_deferred_frames >= kMaxDeferredFrames) flush_deferred();
+}
+
+void WsHub::flush_deferred() {
+  for (const auto& connection : t_deferred) connection->kick();
+  t_deferred.clear();
+  t_deferred_frames = 0;
 }
 
 void WsHub::publish_user(UserId user, const std::function<std::string()>& make) {

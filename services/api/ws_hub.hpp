@@ -44,8 +44,17 @@ class WsHub {
   std::vector<std::string> unsubscribe(ConnId id, const std::vector<std::string>& symbols);
 
   /// Sends `make()` to every connection following `symbol`, conflated
-  /// under `key`; `make` is not called when nobody follows it.
+  /// under `key`; `make` is not called when nobody follows it. (Also starts
+  /// the writes deferred on this thread before.)
   void publish_symbol(const std::string& symbol, const std::string& key, const std::function<std::string()>& make);
+  /// publish_symbol for a batch: the frames are queued, and the connections
+  /// start writing at the next flush_deferred() on this thread, so a
+  /// connection that several of the batch's messages go to writes them in
+  /// one go (one syscall rather than one per message).
+  void publish_symbol_deferred(const std::string& symbol, const std::string& key,
+                               const std::function<std::string()>& make);
+  /// Starts the writes publish_symbol_deferred queued on this thread.
+  static void flush_deferred();
   /// Sends `make()` to every connection of `user` (never conflated).
   void publish_user(UserId user, const std::function<std::string()>& make);
 

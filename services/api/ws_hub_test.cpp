@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace st::api {
 namespace {
@@ -15,6 +16,14 @@ class FakeConnection final : public http::WsConnection {
   void send(http::Payload frame, std::string_view key) override {
     frames.push_back(std::move(frame));
     keys.emplace_back(key);
+  }
+  bool queue(http::Payload frame, std::string_view key) override {
+    send(std::move(frame), key);
+    return std::exchange(idle, false);
+  }
+  void kick() override {
+    ++kicks;
+    idle = true;
   }
   void close(http::CloseCode code, std::string_view reason) override {
     closed = code;
@@ -29,6 +38,8 @@ class FakeConnection final : public http::WsConnection {
   std::string close_reason;
   bool aborted = false;
   std::chrono::steady_clock::time_point started{};
+  bool idle = true;  // queue() asks for a kick when it is
+  int kicks = 0;
 };
 
 constexpr std::int64_t kFarFuture = 4'000'000'000;
@@ -69,6 +80,27 @@ TEST_F(Hub, SerializesOncePerMessageAndSharesTheFrame) {
     return std::string("unfollowed");
   });
   EXPECT_EQ(made, 1) << "a frame nobody follows must not be built";
+}
+
+TEST_F(Hub, DeferredPublishingKicksEachConnectionOnceAtTheFlush) {
+  ConnId a_id = 0;
+  ConnId b_id = 0;
+  auto a = add(1, "j", kFarFuture, &a_id);
+  auto b = add(2, "k", kFarFuture, &b_id);
+  ASSERT_TRUE(hub.subscribe(a_id, {"AAPL", "MSFT"}));
+  ASSERT_TRUE(hub.subscribe(b_id, {"MSFT"}));
+  for (const std::string sym : {"AAPL", "MSFT", "AAPL"}) {
+    hub.publish_symbol_deferred(sym, "t:" + sym, [&] { return "tick " + sym; });
+  }
+  EXPECT_EQ(a->frames.size(), 3U);  // queued at once...
+  EXPECT_EQ(b->frames.size(), 1U);
+  EXPECT_EQ(a->kicks, 0);  // ...but no write started before the flush
+  EXPECT_EQ(b->kicks, 0);
+  WsHub::flush_deferred();
+  EXPECT_EQ(a->kicks, 1);  // one kick per connection for the whole batch
+  EXPECT_EQ(b->kicks, 1);
+  WsHub::flush_deferred();
+  EXPECT_EQ(a->kicks, 1) << "a flush with nothing queued kicks nobody";
 }
 
 TEST_F(Hub, UserMessagesGoToThatUsersConnectionsOnly) {

@@ -3,10 +3,12 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "processor.hpp"
+#include "txn_committer.hpp"
 #include "stocktracker/base/log.hpp"
 #include "stocktracker/base/stop.hpp"
 #include "stocktracker/kafka/kafka.hpp"
@@ -182,6 +184,29 @@ Status ensure_changelog(const ProcessOptions& o) {
   return {};
 }
 
+/// The input consumer's prefetch queue. librdkafka 2.0 stops fetching once
+/// the queue holds queued.min.messages records (or queued.max.messages.kbytes)
+/// and looks again only when its broker thread next wakes up, up to a second
+/// later (fetch.queue.backoff.ms, which bounds that pause, came in 2.2).
+/// With the default 100,000 records the processor emptied the queue in about
+/// 0.1 s while catching up and then waited for input: stalls of ~0.9 s every
+/// second. A million records (about 110 MB of ticks) last about a second at
+/// the processor's speed, so fetching resumes before the queue runs dry.
+kafka::Properties prefetch_properties() {
+  return {{"queued.min.messages", "1000000"}, {"queued.max.messages.kbytes", "131072"}};
+}
+
+/// Every topic a transaction may write to (Processor's outputs).
+std::vector<std::string> output_topics(const ProcessOptions& o) {
+  using namespace model::topic;
+  std::vector<std::string> out{o.changelog_topic(), o.news_by_symbol_topic(), model::dlq_topic(o.news_by_symbol_topic())};
+  for (const auto t : {kStockAlerts, kPriceCandles5m, kPriceCandles1h, kPriceCandles1d, kStockPricesLate, kNewsScored}) {
+    out.emplace_back(t);
+  }
+  for (const auto t : {kStockPrices, kNewsArticles, kEconomicIndicators}) out.push_back(model::dlq_topic(t));
+  return out;
+}
+
 }  // namespace
 
 Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop) {
@@ -191,6 +216,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
   // Fences an earlier incarnation with the same id and aborts its open
   // transaction, so nothing it wrote after this point becomes visible.
   if (auto st = (*producer)->init(60s); !st) return std::unexpected(st.error());
+  if (auto st = (*producer)->prepare_topics(output_topics(o), 30s); !st) return std::unexpected(st.error());
 
   Processor processor(o.windows);
   processor.set_news_by_symbol_topic(o.news_by_symbol_topic());
@@ -206,6 +232,13 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
   const std::string news_by_symbol = o.news_by_symbol_topic();
   const std::string indicators(model::topic::kEconomicIndicators);  // one partition: 0
   ProcessReport report;
+  TxnCommitter committer(**producer);
+  // What the debug log says of the transaction in flight.
+  struct InFlight {
+    std::string offsets;
+    std::int64_t inputs = 0, records = 0, batch_ms = 0, produce_ms = 0;
+  };
+  std::optional<InFlight> in_flight;
   std::uint64_t generation = 0;
   Status restore_status;
 
@@ -250,7 +283,7 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
           }
         },
     };
-    auto consumer = kafka::Consumer::create(o.bootstrap_servers, o.group_id, hooks);
+    auto consumer = kafka::Consumer::create(o.bootstrap_servers, o.group_id, hooks, prefetch_properties());
     if (!consumer) return std::unexpected(consumer.error());
     consumer_ref = consumer->get();
     if (auto st = (*consumer)->subscribe({input, news, news_by_symbol, indicators}); !st) {
@@ -258,6 +291,30 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
     }
 
     bool rejoin = false;
+    // The transaction in flight ends on the committer's thread while this
+    // loop collects and processes the next batch; `settle` waits for it
+    // before anything else is written (see txn_committer.hpp).
+    const auto settle = [&]() -> Status {
+      auto outcome = committer.wait();
+      if (!outcome) return {};
+      if (outcome->status) {
+        ++report.transactions;
+        if (in_flight) {
+          log::debug("transaction committed", {{"offsets", in_flight->offsets},
+                                               {"inputs", in_flight->inputs},
+                                               {"records", in_flight->records},
+                                               {"batch_ms", in_flight->batch_ms},
+                                               {"produce_ms", in_flight->produce_ms},
+                                               {"commit_ms", static_cast<std::int64_t>(outcome->took.count())}});
+        }
+        in_flight.reset();
+        return {};
+      }
+      in_flight.reset();
+      log::warn("transaction failed", {{"error", outcome->status.error().message},
+                                       {"code", to_string(outcome->status.error().code)}});
+      return outcome->status;  // already aborted unless fenced
+    };
     while (!stop.stop_requested() && !rejoin) {
       prefs->poll(processor);
       // Collect a batch one record per poll. librdkafka serves a rebalance
@@ -302,52 +359,59 @@ Result<ProcessReport> run_process(const ProcessOptions& o, std::stop_token stop)
       if (!next.empty()) processor.advance_idle(SystemClock::instance().now_ms(), out);
       processor.flush_changelog(changelog, out);
       if (next.empty()) continue;
+      // The membership this batch was read under: no poll since.
+      kafka::GroupMetadata group_meta = (*consumer)->group_metadata();
 
       const auto processed = std::chrono::steady_clock::now();
-      Status st = (*producer)->begin();
+      const Status settled = settle();  // the previous transaction must have committed
+      Status st = settled;
+      if (st) st = (*producer)->begin();
       for (const auto& r : out) {
         if (!st) break;
         std::vector<kafka::Header> headers(r.headers.begin(), r.headers.end());
         st = (*producer)->produce(r.topic, r.partition, r.key, r.value, headers);
       }
-      std::vector<kafka::TopicPartition> offsets;
-      for (const auto& [tp, off] : next) offsets.push_back({tp.first, tp.second, off});
-      if (st) st = (*producer)->send_offsets(offsets, **consumer, 30s);
       if (st) {
-        st = (*producer)->commit(60s);
-        while (!st && st.error().code == Errc::kTimeout) st = (*producer)->commit(60s);  // retriable: try again
-      }
-      if (st) {
-        ++report.transactions;
+        std::vector<kafka::TopicPartition> offsets;
+        for (const auto& [tp, off] : next) offsets.push_back({tp.first, tp.second, off});
         if (log::enabled(log::Level::kDebug)) {
-          std::string committed;
+          // Where a batch's time goes: collecting and processing, producing
+          // (after the previous commit), the offsets and the commit.
+          const auto ms = [](auto d) {
+            return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+          };
+          InFlight f{"", static_cast<std::int64_t>(batch.size()), static_cast<std::int64_t>(out.size()),
+                     ms(processed - started), ms(std::chrono::steady_clock::now() - processed)};
           for (const auto& tp : offsets) {
-            committed += tp.topic + "/" + std::to_string(tp.partition) + "@" + std::to_string(tp.offset) + " ";
+            f.offsets += tp.topic + "/" + std::to_string(tp.partition) + "@" + std::to_string(tp.offset) + " ";
           }
-          // Where a batch's time goes: collecting, processing, the transaction.
-          const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
-          const auto now = std::chrono::steady_clock::now();
-          log::debug("transaction committed", {{"offsets", committed},
-                                               {"inputs", static_cast<std::int64_t>(batch.size())},
-                                               {"records", static_cast<std::int64_t>(out.size())},
-                                               {"batch_ms", static_cast<std::int64_t>(ms(processed - started))},
-                                               {"commit_ms", static_cast<std::int64_t>(ms(now - processed))}});
+          in_flight = std::move(f);
         }
+        committer.start(std::move(offsets), std::move(group_meta));
         continue;
       }
-      log::warn("transaction failed", {{"error", st.error().message}, {"code", to_string(st.error().code)}});
+      if (settled) {  // settle() logged a failed commit already
+        log::warn("transaction failed", {{"error", st.error().message}, {"code", to_string(st.error().code)}});
+      }
       if (st.error().code == Errc::kFenced) {
         (*consumer)->close();
         return std::unexpected(st.error());  // another instance owns our work: write nothing more
       }
       // Abortable: drop the transaction and the in-memory state it touched,
       // then rejoin; the state comes back from the changelog and the input
-      // from the committed offsets.
-      if (auto ab = (*producer)->abort(60s); !ab && ab.error().code == Errc::kFenced) {
-        (*consumer)->close();
-        return std::unexpected(ab.error());
+      // from the committed offsets. A failed commit was aborted already.
+      if (settled) {
+        if (auto ab = (*producer)->abort(60s); !ab && ab.error().code == Errc::kFenced) {
+          (*consumer)->close();
+          return std::unexpected(ab.error());
+        }
       }
       rejoin = true;
+    }
+    // The last transaction ends before the consumer leaves the group.
+    if (auto st = settle(); !st && st.error().code == Errc::kFenced) {
+      (*consumer)->close();
+      return std::unexpected(st.error());
     }
     (*consumer)->close();
   }

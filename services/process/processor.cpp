@@ -178,7 +178,7 @@ void Processor::on_tick_record(std::int32_t partition, std::int64_t offset, std:
   std::vector<model::Alert> alerts;
   p.rules.on_tick(*tick, partition, offset, alerts);
   emit_alerts(alerts, out);
-  p.touched.insert(tick->symbol);
+  // The symbol goes to the changelog through p.rules.take_ticked_symbols().
 }
 
 void Processor::emit_alerts(const std::vector<model::Alert>& alerts, std::vector<OutRecord>& out) {
@@ -316,6 +316,7 @@ void Processor::flush_changelog(const std::string& changelog_topic, std::vector<
     if (p->rules.take_indicator_changes()) {
       out.push_back({changelog_topic, partition, "i", encode_indicator_state(p->rules.indicator_states()), {}});
     }
+    for (auto& symbol : p->rules.take_ticked_symbols()) p->touched.insert(std::move(symbol));
     if (p->touched.empty() && !p->progress_dirty) continue;
     std::vector<std::string> symbols(p->touched.begin(), p->touched.end());
     std::sort(symbols.begin(), symbols.end());  // a reproducible changelog order

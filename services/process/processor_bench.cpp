@@ -1,5 +1,6 @@
 // The processor's core alone (no Kafka): decode + windows + rules per tick,
-// on one core. TARGETS.md: >= 3,000,000 ticks/s.
+// and the changelog records once per transaction, on one core. TARGETS.md:
+// >= 3,000,000 ticks/s.
 #include <benchmark/benchmark.h>
 
 #include "processor.hpp"
@@ -36,6 +37,12 @@ model::UserPreferences prefs(std::int64_t user, int symbols) {
   return p;
 }
 
+// Records per Kafka transaction in the real loop (process_service.cpp): up
+// to 50,000 or what 100 ms brings. The changelog is written once per
+// transaction, so its cost per tick falls as batches grow; 10,000 is on the
+// small side, so the figure does not flatter the processor.
+constexpr std::int64_t kTicksPerTransaction = 10'000;
+
 void BM_ProcessorTicks(benchmark::State& state) {
   const int symbols = static_cast<int>(state.range(0));
   const int users = static_cast<int>(state.range(1));
@@ -57,7 +64,12 @@ void BM_ProcessorTicks(benchmark::State& state) {
       i = 0;
       state.ResumeTiming();
     }
-    if (out.size() > 4096) out.clear();
+    if (offset % kTicksPerTransaction == 0) {
+      // The end of a transaction: the changed state goes to the changelog
+      // and the batch's output is sent (dropped here).
+      p.flush_changelog("changelog", out);
+      out.clear();
+    }
   }
   state.SetItemsProcessed(state.iterations());
 }

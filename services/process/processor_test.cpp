@@ -252,6 +252,41 @@ TEST(Processor, NewsRulesRunOnThePartitionThatOwnsTheSymbol) {
   EXPECT_EQ(alerts[0].topic, "g-news-by-symbol.dlq");
 }
 
+TEST(Processor, EveryTickedSymbolGoesToTheChangelogOncePerFlush) {
+  // Ticks inside one open window emit no candle: only the tick itself marks
+  // its symbol's state as changed.
+  Processor p({.out_of_orderness_ms = 2000, .allowed_lateness_ms = 60000});
+  p.assign(0);
+  p.set_preferences(prefs());
+  auto tick = [](const char* symbol, double price, EpochMs ts) {
+    return model::encode(model::PriceTick{symbol, price, 10, ts, "test", "USD"});
+  };
+  auto keys = [](const std::vector<OutRecord>& log) {
+    std::vector<std::string> k;
+    for (const auto& r : log) k.push_back(r.key);
+    return k;
+  };
+  std::vector<OutRecord> out;
+  p.on_tick_record(0, 0, "AAPL", tick("AAPL", 101, kT0), out);
+  p.on_tick_record(0, 1, "MSFT", tick("MSFT", 101, kT0 + 10), out);
+  p.on_tick_record(0, 2, "AAPL", tick("AAPL", 102.5, kT0 + 20), out);
+  p.on_tick_record(0, 3, "IBM", "{broken", out);  // a dead letter changes no state
+  ASSERT_EQ(outputs(out).size(), 1u);  // the dead letter; MSFT stays below its level of 120
+  std::vector<OutRecord> log;
+  p.flush_changelog("changelog", log);
+  EXPECT_EQ(keys(log), (std::vector<std::string>{"s:AAPL", "s:MSFT", "p"}));
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log[0].value.find(R"("last":1.025E2)"), std::string::npos) << log[0].value;
+
+  log.clear();
+  p.flush_changelog("changelog", log);
+  EXPECT_TRUE(log.empty()) << "nothing changed since the last flush";
+
+  p.on_tick_record(0, 4, "MSFT", tick("MSFT", 102, kT0 + 30), out);
+  p.flush_changelog("changelog", log);
+  EXPECT_EQ(keys(log), (std::vector<std::string>{"s:MSFT", "p"}));
+}
+
 TEST(Processor, IndicatorRuleStateGoesToTheChangelogAndComesBack) {
   model::UserPreferences prefs;
   prefs.user_id = UserId(3);

@@ -144,17 +144,24 @@ const SymbolState* RuleEngine::state_of(const std::string& symbol) const {
   return it == states_.end() ? nullptr : &it->second.state;
 }
 
+std::vector<std::string> RuleEngine::take_ticked_symbols() {
+  for (const auto& symbol : ticked_) {
+    // restore() and forget() may have replaced or dropped the entry since.
+    if (auto it = states_.find(symbol); it != states_.end()) it->second.ticked = false;
+  }
+  return std::exchange(ticked_, {});
+}
+
 RuleEngine::Entry& RuleEngine::resolved(const std::string& symbol) {
   Entry& e = states_[symbol];
   if (e.generation == generation_) return e;
   e.generation = generation_;
-  e.tick_runtimes.clear();
+  e.tick_rules.clear();
   const auto rules = rules_->by_symbol.find(symbol);
-  e.rules = rules == rules_->by_symbol.end() ? nullptr : &rules->second;
-  if (e.rules == nullptr) return e;
-  for (const auto& rule : *e.rules) {
+  if (rules == rules_->by_symbol.end()) return e;
+  for (const auto& rule : rules->second) {
     const bool on_tick = tick_kind(rule.kind) || rule.kind == model::RuleKind::kCompositeNewsDrop;
-    e.tick_runtimes.push_back(on_tick ? &e.state.rules[rule.key] : nullptr);
+    if (on_tick) e.tick_rules.push_back({&rule, &e.state.rules[rule.key], rule.kind, rule.direction, rule.level});
   }
   return e;
 }
@@ -208,6 +215,10 @@ void append_since_open(model::Alert& a, const MarketState& m) {
 void RuleEngine::on_tick(const model::PriceTick& tick, std::int32_t partition, std::int64_t offset,
                          std::vector<model::Alert>& out) {
   Entry& entry = resolved(tick.symbol);
+  if (!entry.ticked) {
+    entry.ticked = true;
+    ticked_.push_back(tick.symbol);
+  }
   MarketState& m = entry.state.market;
   const std::int64_t day = new_york_day(tick.ts);
   const bool new_day = m.day != 0 && day > m.day;
@@ -223,35 +234,49 @@ void RuleEngine::on_tick(const model::PriceTick& tick, std::int32_t partition, s
   m.last_price = tick.price;
   m.last_ts = std::max(m.last_ts, tick.ts);
 
-  if (entry.rules == nullptr) return;
-  for (std::size_t i = 0; i < entry.rules->size(); ++i) {
-    if (entry.tick_runtimes[i] == nullptr) continue;  // not a tick kind
-    const CompiledRule& rule = (*entry.rules)[i];
-    RuleRuntime& rt = *entry.tick_runtimes[i];
+  // The move against the previous close, the same for every rule of the
+  // kind (the default rule is on every tracked company of every user).
+  const double prev_close_pct = m.prev_close > 0 ? (tick.price - m.prev_close) / m.prev_close * 100.0 : 0.0;
+  for (const Entry::TickRule& tr : entry.tick_rules) {
+    RuleRuntime& rt = *tr.runtime;
     if (rt.done) continue;
     bool condition = false;
     bool rearm = false;
     double reference = 0;
     double change_pct = 0;
-    switch (rule.kind) {
+    switch (tr.kind) {
       case model::RuleKind::kPriceAbove:
-        condition = tick.price > rule.level;
-        rearm = tick.price < rule.level * (1 - kLevelHysteresis);
-        reference = rule.level;
+        condition = tick.price > tr.level;
+        rearm = tick.price < tr.level * (1 - kLevelHysteresis);
+        reference = tr.level;
         break;
       case model::RuleKind::kPriceBelow:
-        condition = tick.price < rule.level;
-        rearm = tick.price > rule.level * (1 + kLevelHysteresis);
-        reference = rule.level;
+        condition = tick.price < tr.level;
+        rearm = tick.price > tr.level * (1 + kLevelHysteresis);
+        reference = tr.level;
         break;
       case model::RuleKind::kPctChangePrevClose: {
         reference = m.prev_close;
-        change_pct = reference > 0 ? (tick.price - reference) / reference * 100.0 : 0.0;
-        const double move = directed(rule.direction, change_pct, -change_pct);
-        condition = move >= rule.level;
-        rearm = new_day || move < rule.level * kPctRearmRatio;
+        change_pct = prev_close_pct;
+        const double move = directed(tr.direction, change_pct, -change_pct);
+        condition = move >= tr.level;
+        rearm = new_day || move < tr.level * kPctRearmRatio;
         break;
       }
+      default:
+        break;
+    }
+    // Nothing to record: an armed rule whose condition does not hold, or a
+    // disarmed one that does not re-arm (try_fire would return at once).
+    const bool level_kind = tr.kind == model::RuleKind::kPriceAbove || tr.kind == model::RuleKind::kPriceBelow ||
+                            tr.kind == model::RuleKind::kPctChangePrevClose;
+    if (level_kind && (rt.armed ? !condition : !rearm)) continue;
+    const CompiledRule& rule = *tr.rule;
+    switch (rule.kind) {
+      case model::RuleKind::kPriceAbove:
+      case model::RuleKind::kPriceBelow:
+      case model::RuleKind::kPctChangePrevClose:
+        break;
       case model::RuleKind::kPctChangeWindow: {
         window_add(rt, rule.window_ms, tick.ts, tick.price);
         const auto range = window_range(rt);  // never empty: the price was added or is older

@@ -168,6 +168,11 @@ class RuleEngine {
     e.state = std::move(state);
   }
   void forget(const std::string& symbol) { states_.erase(symbol); }
+  /// The symbols with a tick since the last call (each once): their state
+  /// changed, so the processor writes them to its changelog. Kept here
+  /// because on_tick holds the symbol's entry anyway, where a set in the
+  /// processor cost one more hash lookup per tick.
+  std::vector<std::string> take_ticked_symbols();
   [[nodiscard]] std::size_t rule_count() const;
 
  private:
@@ -179,8 +184,18 @@ class RuleEngine {
   struct Entry {
     SymbolState state;
     std::uint64_t generation = 0;  // 0: not resolved
-    const std::vector<CompiledRule>* rules = nullptr;
-    std::vector<RuleRuntime*> tick_runtimes;  // per rule; nullptr for kinds on_tick skips
+    bool ticked = false;           // listed in ticked_
+    /// The rules on_tick evaluates, in rule order, with what its loop reads
+    /// first copied beside the runtime pointer: most ticks fire nothing, and
+    /// then the loop never touches the (large, scattered) CompiledRule.
+    struct TickRule {
+      const CompiledRule* rule;
+      RuleRuntime* runtime;
+      model::RuleKind kind;
+      Direction direction;
+      double level;
+    };
+    std::vector<TickRule> tick_rules;
   };
   Entry& resolved(const std::string& symbol);
   /// model::new_york_day, cached for the UTC hour of the last call (New
@@ -194,6 +209,7 @@ class RuleEngine {
 
   std::shared_ptr<const RuleIndex> rules_ = std::make_shared<const RuleIndex>();
   std::unordered_map<std::string, Entry> states_;
+  std::vector<std::string> ticked_;  // see take_ticked_symbols
   std::uint64_t generation_ = 1;
   std::int64_t day_cache_hour_ = -1, day_cache_day_ = 0;
   std::map<std::string, RuleRuntime> indicator_states_;  // by rule_key

@@ -4,11 +4,13 @@
 // that checks VAPID and decrypts like a browser (push_server.py). Checks what
 // arrived, the retries with backoff into `sent` or `dead`, the expired push
 // subscription, the per-user rate limit, and that SIGKILLs while e-mails go
-// out lose none and duplicate at most one per kill.
+// out lose none and duplicate at most one per kill (at full size in `make
+// chaos`: CHAOS_ALERTS, CHAOS_KILLS, chaos_report.hpp).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <map>
@@ -16,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "chaos_report.hpp"
 #include "harness.hpp"
 #include "test_alerts.hpp"
 #include "stocktracker/kafka/kafka.hpp"
@@ -425,15 +428,18 @@ TEST_F(NotifyChannels, SigkillsWhileSendingLoseNoEmailAndDuplicateAtMostOnePerKi
   Fakes fakes(0.05);  // 50 ms per message: the kills land mid-send
   ChannelUser user(conn_, "kill-" + tag + "@itest.example.com", true, false, false);
   const std::string group = group_at_end(tag);
-  constexpr int kAlerts = 80;
-  constexpr int kKills = 3;
+  const auto kAlerts = static_cast<int>(chaos_size("CHAOS_ALERTS", 80));
+  const auto kKills = static_cast<int>(chaos_size("CHAOS_KILLS", 3));
+  // Each kill waits for 10 new e-mails: fewer alerts would run out first.
+  ASSERT_GE(kAlerts, 10 * (kKills + 1)) << "CHAOS_ALERTS must be at least 10 per kill";
   for (int i = 0; i < kAlerts; ++i) produce(make_alert(user.id(), "k-" + tag + "-" + std::to_string(i), i));
   ASSERT_TRUE(producer_->flush(30s));
 
   auto env = fakes.env();
   // A killed instance's claimed row waits out its lease: keep it short here.
   env["NOTIFY_CLAIM_LEASE_MS"] = "1500";
-  env["NOTIFY_USER_RATE_LIMIT"] = "1000/hour";  // the default (20/hour) would hold most back
+  // The default (20/hour) would hold most back.
+  env["NOTIFY_USER_RATE_LIMIT"] = std::to_string(std::max(1000, 2 * kAlerts)) + "/hour";
   const auto mails_of_user = [&] {
     std::map<std::string, int> by_id;
     for (const auto& m : fakes.mails()) {
@@ -455,7 +461,7 @@ TEST_F(NotifyChannels, SigkillsWhileSendingLoseNoEmailAndDuplicateAtMostOnePerKi
   Child notify({"notify", "--group", group}, env);
   ASSERT_TRUE(eventually([&] { return count("user_id = $1::bigint AND channel = 'email' AND status = 'sent'",
                                             {user.text()}) == kAlerts; },
-                         120s))
+                         120s + std::chrono::seconds(kAlerts / 10)))
       << notify.log_tail();
   notify.signal(SIGTERM);
   EXPECT_EQ(notify.wait(), 0) << notify.log_tail();
@@ -469,6 +475,10 @@ TEST_F(NotifyChannels, SigkillsWhileSendingLoseNoEmailAndDuplicateAtMostOnePerKi
   std::printf("e-mails at each kill:");
   for (const auto n : at_kill) std::printf(" %zu", n);
   std::printf(" of %d; duplicate e-mails after %d kills: %d\n", kAlerts, kKills, duplicates);
+  chaos_report("kill -9 of notify while sending",
+               with_commas(kKills) + " kills, " + with_commas(kAlerts) + " e-mail alerts",
+               kAlerts - static_cast<std::int64_t>(by_id.size()), duplicates,
+               "duplicates allowed: " + std::to_string(kKills));
 }
 
 }  // namespace

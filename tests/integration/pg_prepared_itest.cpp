@@ -65,6 +65,23 @@ TEST(PgPrepared, ForcedGenericPlanLeavesTheSessionSettingAlone) {
   auto savepoint = conn.exec("SAVEPOINT s");  // 25P01 only outside a transaction block
   ASSERT_FALSE(savepoint);
   EXPECT_NE(savepoint.error().message.find("25P01"), std::string::npos) << savepoint.error().message;
+  // Prepared again when the server dropped it, as with kAuto.
+  ASSERT_TRUE(conn.exec_script("DEALLOCATE ALL"));
+  EXPECT_EQ(doubled(conn, 9, pg::Connection::Plan::kGeneric), 18);
+}
+
+TEST(PgPrepared, ForcedGenericPlanPassesValuesUnchanged) {
+  // Both paths bind the values as parameters (never spliced into SQL
+  // text): quotes, backslashes and NULL arrive as they were.
+  auto conn = db();
+  const std::string odd = "it's a \\ back'slash\\' and \"quote\" ; DROP TABLE x; --";
+  for (const auto plan : {pg::Connection::Plan::kAuto, pg::Connection::Plan::kGeneric}) {
+    auto rows = conn.exec_prepared("SELECT $1::text, $2::text IS NULL, $3::bigint + 1", {odd, std::nullopt, "41"}, plan);
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_EQ(rows->get(0, 0), odd);
+    EXPECT_EQ(rows->get(0, 1), "t");
+    EXPECT_EQ(rows->get_int(0, 2), 42);
+  }
 }
 
 TEST(PgPrepared, PreparesAgainOnTheConnectionThePoolMakesAfterAReconnect) {

@@ -268,7 +268,38 @@ void expect_finals_equal(const std::map<std::pair<std::string, EpochMs>, std::ve
   }
 }
 
+bool same_candle(const model::Candle& c, const OracleCandle& o) {
+  return c.open == o.open && c.high == o.high && c.low == o.low && c.close == o.close && c.volume == o.volume &&
+         c.ticks == o.ticks;
+}
+
+/// Adds the final candles' part of a Tally.
+void tally_finals(const std::map<std::pair<std::string, EpochMs>, std::vector<model::Candle>>& got,
+                  const std::map<std::pair<std::string, EpochMs>, OracleCandle>& oracle,
+                  const std::set<std::pair<std::string, EpochMs>>& required, ProcessReplay::Tally& t) {
+  for (const auto& key : required) t.lost += got.contains(key) ? 0 : 1;
+  for (const auto& [key, list] : got) {
+    t.duplicated += static_cast<std::int64_t>(list.size()) - 1;
+    const auto o = oracle.find(key);
+    if (o == oracle.end() || !same_candle(list.front(), o->second)) ++t.wrong;
+  }
+}
+
 }  // namespace
+
+ProcessReplay::Tally ProcessReplay::tally(const Committed& got) const {
+  Tally t;
+  tally_finals(got.finals, candles_, must_close_, t);
+  tally_finals(got.hourly_finals, hours_, hours_must_close_, t);
+  for (auto a = alerts_.begin(); a != alerts_.end(); a = alerts_.upper_bound(*a)) {
+    const auto want = static_cast<std::int64_t>(alerts_.count(*a));
+    const auto have = static_cast<std::int64_t>(got.alerts.count(*a));
+    if (have < want) t.lost += want - have;
+    if (have > want) t.duplicated += have - want;
+  }
+  for (const auto& a : got.alerts) t.wrong += alerts_.contains(a) ? 0 : 1;
+  return t;
+}
 
 void ProcessReplay::expect_equal(const Committed& got) const {
   EXPECT_GE(must_close_.size(), 12u);

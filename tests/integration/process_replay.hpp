@@ -56,6 +56,16 @@ class ProcessReplay {
   /// candle once and equal, the same multiset of alerts.
   void expect_equal(const Committed& got) const;
 
+  /// The committed output against the oracle, counted for the fault tests'
+  /// result lines: lost = required final candles and oracle alerts that are
+  /// missing; duplicated = extra copies of a final candle and alerts beyond
+  /// the oracle's count; wrong = final candles with other values, alerts the
+  /// oracle does not have.
+  struct Tally {
+    std::int64_t lost = 0, duplicated = 0, wrong = 0;
+  };
+  [[nodiscard]] Tally tally(const Committed& got) const;
+
  private:
   std::string tag_;
   std::vector<std::string> symbols_;

@@ -1,5 +1,6 @@
 #include "send_queue.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace st::http {
@@ -20,6 +21,7 @@ SendQueue::Push SendQueue::push(Payload frame, std::string_view key) {
   if (slots_.size() + 1 > max_frames_ || bytes_ + size > max_bytes_) return Push::kOverflow;
   if (!key.empty()) pending_.emplace(std::string(key), front_seq_ + slots_.size());
   slots_.push_back({std::move(frame), std::string(key)});
+  peak_frames_ = std::max(peak_frames_, slots_.size());
   bytes_ += size;
   return Push::kQueued;
 }
@@ -32,8 +34,11 @@ std::optional<Payload> SendQueue::pop() {
   ++front_seq_;
   bytes_ -= slot.frame ? slot.frame->size() : 0;
   if (slots_.empty()) {
-    // Give back what a burst allocated: an idle connection stays small.
-    slots_.shrink_to_fit();
+    // Give back what a burst allocated: an idle connection stays small. Not
+    // after every message: shrinking frees the deque's last block, which the
+    // next push allocates again.
+    if (peak_frames_ > kKeptFrames) slots_.shrink_to_fit();
+    peak_frames_ = 0;
     if (pending_.bucket_count() > 16) pending_ = {};
   }
   return std::move(slot.frame);

@@ -38,8 +38,11 @@ class SendQueue {
     Payload frame;
     std::string key;
   };
+  // Frames a drained queue keeps room for (one block of the deque).
+  static constexpr std::size_t kKeptFrames = 8;
   std::size_t max_frames_;
   std::size_t max_bytes_;
+  std::size_t peak_frames_ = 0;  // the most pending since the queue was last empty
   std::deque<Slot> slots_;
   // key -> sequence number of its pending slot; slot i has sequence
   // front_seq_ + i, so lookups survive pops without reindexing.

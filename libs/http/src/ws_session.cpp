@@ -2,12 +2,9 @@
 
 #include <boost/beast/websocket.hpp>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
-#include <atomic>
 #include <mutex>
 
+#include "batching_stream.hpp"
 #include "send_queue.hpp"
 #include "stocktracker/base/log.hpp"
 
@@ -23,17 +20,16 @@ namespace websocket = beast::websocket;
 // big message does not stay allocated for the life of an idle connection.
 constexpr std::size_t kKeptReadBuffer = 4096;
 
-// TCP_CORK (Linux): while set, the kernel holds partial segments back, so
-// the frames of a backlog written one after another leave as full segments
-// instead of a packet (and, on loopback, a receive path) per frame. Cleared
-// when the queue drains, which sends the rest at once; the kernel also
-// flushes a corked segment after 200 ms.
-using TcpCork = asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
+// The most bytes of queued frames moved into one socket write. What is not
+// moved stays in the send queue, where a newer tick can still replace it.
+constexpr std::size_t kBatchBytes = 64 << 10;
 
 /// One WebSocket connection. The socket is used on its strand only; send()
 /// and close() may come from any thread (the Kafka fan-out): they touch the
 /// queue under `mutex_` and post to the strand only when no write is in
-/// flight, so a burst to a busy connection costs no extra post.
+/// flight, so a burst to a busy connection costs no extra post. The queued
+/// frames are written together (BatchingStream): one socket write per
+/// batch, and the frames that arrive while it is in flight go in the next.
 class WsSession final : public WsConnection, public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(beast::tcp_stream stream, const WsLimits& limits, std::shared_ptr<WsSessionHandler> handler)
@@ -43,6 +39,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
         queue_(limits.queue_max_frames, limits.queue_max_bytes) {}
 
   void start(bhttp::request<bhttp::string_body> request, std::string subprotocol) {
+    ws_.next_layer().bind(weak_from_this(), [this] { write_next(); });
     beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
     beast::error_code sndbuf_ec;  // best effort: the queue bounds memory either way
     beast::get_lowest_layer(ws_).socket().set_option(asio::socket_base::send_buffer_size(limits_.socket_send_buffer),
@@ -62,25 +59,33 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   void send(Payload frame, std::string_view conflation_key) override {
-    bool kick = false;
+    if (queue(std::move(frame), conflation_key)) kick();
+  }
+
+  bool queue(Payload frame, std::string_view conflation_key) override {
+    bool kick_needed = false;
     bool overflow = false;
     {
       std::lock_guard lock(mutex_);
-      if (closing_) return;
+      if (closing_) return false;
       if (queue_.push(std::move(frame), conflation_key) == SendQueue::Push::kOverflow) {
         closing_ = true;
         overflow = true;
       } else if (!writing_ && open_) {
         writing_ = true;
-        kick = true;
+        kick_needed = true;
       }
     }
     if (overflow) {
       // It cannot keep up even with conflation: drop it (a close frame would
       // only queue behind what it does not read).
-      return abort();
+      abort();
     }
-    if (kick) asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+    return kick_needed;
+  }
+
+  void kick() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
   }
 
   void close(CloseCode code, std::string_view reason) override {
@@ -97,7 +102,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   [[nodiscard]] std::chrono::steady_clock::time_point write_started() const override {
-    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(write_started_.load()));
+    return ws_.next_layer().write_started();
   }
 
   void abort() override {
@@ -147,40 +152,30 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     read();
   }
 
-  void cork(bool on) {
-    beast::error_code ec;  // best effort: only packet sizes depend on it
-    beast::get_lowest_layer(ws_).socket().set_option(TcpCork(on), ec);
-    corked_ = on;
-  }
-
+  // Moves queued frames (up to kBatchBytes) into the stream and writes
+  // them in one go; runs again when that write completes.
   void write_next() {
-    Payload next;
-    bool more = false;
+    auto& out = ws_.next_layer();
+    if (out.flushing()) return;  // its completion calls this again
     {
       std::lock_guard lock(mutex_);
-      auto popped = queue_.pop();
-      if (!popped) {
+      if (!open_) return;
+      std::size_t bytes = 0;
+      while (bytes < kBatchBytes) {
+        auto popped = queue_.pop();
+        if (!popped) break;
+        const std::string_view text = *popped ? std::string_view(**popped) : std::string_view{};
+        out.append_text(text);
+        bytes += text.size() + 1;
+      }
+      if (bytes == 0) {
         writing_ = false;
-        write_started_.store(0);
-        in_flight_.reset();
-        if (corked_) cork(false);  // before a close frame, which then goes out with the rest
         if (close_when_drained_) maybe_close_locked();
         return;
       }
-      next = std::move(*popped);
-      more = !queue_.empty();
+      writing_ = true;
     }
-    if (more && !corked_) cork(true);
-    write_started_.store(std::chrono::steady_clock::now().time_since_epoch().count());
-    in_flight_ = std::move(next);
-    ws_.text(true);
-    ws_.async_write(asio::buffer(*in_flight_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        self->write_started_.store(0);
-        return;  // the read side sees the failure and finishes
-      }
-      self->write_next();
-    });
+    out.flush();
   }
 
   void maybe_close() {
@@ -206,15 +201,12 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (auto handler = std::exchange(handler_, nullptr)) handler->on_close();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<BatchingStream> ws_;
   const WsLimits limits_;
   std::shared_ptr<WsSessionHandler> handler_;  // reset after on_close: breaks any cycle through it
   beast::flat_buffer buffer_;
-  Payload in_flight_;  // kept alive until its write completes
   websocket::close_reason close_reason_;
   bool close_when_drained_ = false;  // strand only
-  bool corked_ = false;               // strand only
-  std::atomic<std::int64_t> write_started_{0};
 
   std::mutex mutex_;  // guards the fields below
   SendQueue queue_;

@@ -269,9 +269,15 @@ struct Consumer::Impl {
 
 // ---------------------------------------------------------------- TransactionalProducer
 
+struct TopicDeleter {
+  void operator()(rd_kafka_topic_t* rkt) const { rd_kafka_topic_destroy(rkt); }
+};
+
 struct TransactionalProducer::Impl {
   KafkaHandle rk;
   std::atomic<std::uint64_t> failed{0};
+  // Declared after rk, so released before it is destroyed.
+  std::vector<std::unique_ptr<rd_kafka_topic_t, TopicDeleter>> known_topics;
 };
 
 namespace {
@@ -304,7 +310,14 @@ Result<std::unique_ptr<TransactionalProducer>> TransactionalProducer::create(con
                       {"batch.num.messages", "10000"},
                       {"queue.buffering.max.messages", "1000000"},
                       {"compression.type", "lz4"},
-                      {"transaction.timeout.ms", "10000"}};
+                      {"transaction.timeout.ms", "10000"},
+                      // Right after a commit the coordinator still writes the
+                      // transaction's markers and answers the next
+                      // transaction's AddPartitionsToTxn/AddOffsetsToTxn with
+                      // CONCURRENT_TRANSACTIONS; librdkafka retries after this
+                      // backoff, 100 ms by default, which was most of the
+                      // processor's tick -> alert latency (KAFKA-5477).
+                      {"retry.backoff.ms", "5"}};
   for (const auto& [k, v] : extra) props[k] = v;
   auto conf = make_conf(bootstrap, props);
   if (!conf) return std::unexpected(conf.error());
@@ -333,6 +346,24 @@ Status TransactionalProducer::init(std::chrono::milliseconds timeout) {
                     "init transactions");
 }
 
+Status TransactionalProducer::prepare_topics(const std::vector<std::string>& topics,
+                                             std::chrono::milliseconds timeout) {
+  // librdkafka 2.0 learns the partitions of a topic it has not produced to
+  // only at its next one-second topic scan, so the first record to each
+  // output topic stalled its transaction's commit by up to a second. A
+  // metadata request for a topic handle fills in the partitions at once.
+  for (const auto& name : topics) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(impl_->rk.get(), name.c_str(), nullptr);
+    if (rkt == nullptr) return fail(Errc::kInvalidInput, "topic " + name + ": " + rd_kafka_err2str(rd_kafka_last_error()));
+    impl_->known_topics.emplace_back(rkt);
+    const rd_kafka_metadata_t* md = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_metadata(impl_->rk.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(to_error(err, "metadata of " + name));
+    rd_kafka_metadata_destroy(md);
+  }
+  return {};
+}
+
 Status TransactionalProducer::begin() {
   return txn_status(rd_kafka_begin_transaction(impl_->rk.get()), "begin transaction");
 }
@@ -348,14 +379,13 @@ Status TransactionalProducer::produce(std::string_view topic, std::int32_t parti
   return std::unexpected(std::move(e));
 }
 
-Status TransactionalProducer::send_offsets(const std::vector<TopicPartition>& offsets, Consumer& consumer,
+Status TransactionalProducer::send_offsets(const std::vector<TopicPartition>& offsets, const GroupMetadata& group,
                                            std::chrono::milliseconds timeout) {
   if (offsets.empty()) return {};
   auto list = to_list(offsets);
-  rd_kafka_consumer_group_metadata_t* meta = rd_kafka_consumer_group_metadata(consumer.impl_->rk.get());
-  rd_kafka_error_t* error =
-      rd_kafka_send_offsets_to_transaction(impl_->rk.get(), list.get(), meta, static_cast<int>(timeout.count()));
-  rd_kafka_consumer_group_metadata_destroy(meta);
+  rd_kafka_error_t* error = rd_kafka_send_offsets_to_transaction(
+      impl_->rk.get(), list.get(), static_cast<const rd_kafka_consumer_group_metadata_t*>(group.meta_),
+      static_cast<int>(timeout.count()));
   return txn_status(error, "send offsets to transaction");
 }
 
@@ -498,6 +528,20 @@ std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::millisec
   }
   return out;
 }
+
+GroupMetadata::GroupMetadata(GroupMetadata&& other) noexcept : meta_(std::exchange(other.meta_, nullptr)) {}
+GroupMetadata& GroupMetadata::operator=(GroupMetadata&& other) noexcept {
+  if (this != &other) {
+    if (meta_ != nullptr) rd_kafka_consumer_group_metadata_destroy(static_cast<rd_kafka_consumer_group_metadata_t*>(meta_));
+    meta_ = std::exchange(other.meta_, nullptr);
+  }
+  return *this;
+}
+GroupMetadata::~GroupMetadata() {
+  if (meta_ != nullptr) rd_kafka_consumer_group_metadata_destroy(static_cast<rd_kafka_consumer_group_metadata_t*>(meta_));
+}
+
+GroupMetadata Consumer::group_metadata() const { return GroupMetadata(rd_kafka_consumer_group_metadata(impl_->rk.get())); }
 
 Status Consumer::commit(const std::vector<TopicPartition>& offsets) {
   if (offsets.empty()) return {};

@@ -4,6 +4,7 @@
 #include <boost/json/parse_options.hpp>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "json_reader.hpp"
 #include "stocktracker/model/codec.hpp"
@@ -126,9 +127,148 @@ class TickHandler {
   Field field_ = kNone;
 };
 
+/// Reads the tick exactly as our encoder lays it out (codec.cpp write_tick:
+/// "v" first, then the fields in schema order, no whitespace) by comparing
+/// the fixed parts as literals and reading only the values: about 30% less
+/// time than the SAX parser (BM_DecodeTick), whose time was the largest part
+/// of a tick's cost in the processor. It answers only when it is sure the SAX reader would accept
+/// the same text with the same value (strings of printable ASCII without
+/// escapes, non-negative integers of at most 18 digits, prices whose digits
+/// Boost.JSON turns into a double exactly as computed here, see
+/// read_price). Any other text, valid or not, is nullopt and goes to the
+/// SAX reader.
+class TickScanner {
+ public:
+  explicit TickScanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  std::optional<PriceTick> scan() {
+    // Values are read into locals and the tick is built at the end, once
+    // the whole text is known to be ours.
+    std::string_view symbol, source, currency;
+    double price = 0;
+    std::int64_t volume = 0, ts = 0;
+    if (!literal(R"({"v":1,"symbol":")") || !read_string(symbol, 10) || !valid_symbol(symbol)) return std::nullopt;
+    if (!literal(R"(","price":)") || !read_price(price) || !in_price_bounds(price)) return std::nullopt;
+    if (!literal(R"(,"volume":)") || !read_integer(volume) || volume > kMaxVolume) return std::nullopt;
+    if (!literal(R"(,"ts":)") || !read_integer(ts) || ts < 1 || ts > kMaxEpochMs) return std::nullopt;
+    // Printable ASCII only (read_string), so its bytes are its characters.
+    if (!literal(R"(,"source":")") || !read_string(source, 32) || source.empty()) return std::nullopt;
+    if (!literal(R"(","currency":")") || !read_string(currency, 3) || currency.size() != 3 ||
+        !std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      return std::nullopt;
+    }
+    if (!literal(R"("})") || p_ != end_) return std::nullopt;  // trailing bytes: the SAX reader's to judge
+    std::optional<PriceTick> tick(std::in_place);
+    tick->symbol.assign(symbol);
+    tick->price = price;
+    tick->volume = volume;
+    tick->ts = ts;
+    tick->source.assign(source);
+    tick->currency.assign(currency);
+    return tick;
+  }
+
+ private:
+  static bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+  /// A fixed part; its size is a constant.
+  template <std::size_t N>
+  bool literal(const char (&s)[N]) {
+    constexpr std::size_t n = N - 1;
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, s, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+  /// Up to `max` bytes of printable ASCII other than '\\' before a '"',
+  /// which is left for the next literal.
+  bool read_string(std::string_view& out, std::size_t max) {
+    const char* start = p_;
+    const char* limit = static_cast<std::size_t>(end_ - p_) > max ? p_ + max : end_;
+    const char* q = p_;
+    for (; q != limit && *q != '"'; ++q) {
+      const auto c = static_cast<unsigned char>(*q);
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+    }
+    p_ = q;
+    out = std::string_view(start, static_cast<std::size_t>(q - start));
+    return q != end_ && *q == '"';
+  }
+  /// 1 to 18 digits without a leading zero (so it fits int64_t) and no
+  /// fraction or exponent: what Boost.JSON hands to on_int64 as is.
+  bool read_digits(std::int64_t& out, int& count) {
+    const char* const start = p_;
+    const char* const limit = end_ - p_ > 19 ? p_ + 19 : end_;
+    const char* q = p_;
+    std::uint64_t v = 0;
+    for (; q != limit; ++q) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(*q)) - '0';
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    p_ = q;
+    count = static_cast<int>(q - start);
+    if (count == 0 || count > 18 || (count > 1 && *start == '0')) return false;
+    out = static_cast<std::int64_t>(v);
+    return true;
+  }
+  bool read_integer(std::int64_t& out) {
+    int count = 0;
+    return read_digits(out, count) && (p_ == end_ || (*p_ != '.' && (*p_ | 32) != 'e'));
+  }
+  /// Boost.JSON 1.81 reads "I.F" (no exponent) as double(mantissa of the
+  /// digits) / 10^|F| whenever the mantissa holds every digit exactly: with
+  /// at most 15 digits on both of its paths, and with 16 to 18 digits (at
+  /// most 15 on each side of the point) on its fast path, taken when at
+  /// least 33 bytes remain from the first digit (always true here: the
+  /// fields after the price take more). The same two operations here give
+  /// the same bits; other spellings are the SAX reader's.
+  bool read_price(double& out) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const auto remain = end_ - p_;
+    std::int64_t whole = 0;
+    int whole_digits = 0;
+    if (!read_digits(whole, whole_digits)) return false;
+    if (p_ == end_ || *p_ != '.') {
+      if (p_ != end_ && (*p_ | 32) == 'e') return false;
+      out = static_cast<double>(whole);  // an integer: on_int64
+      return true;
+    }
+    if (whole_digits > 15) return false;
+    const char* const frac = ++p_;
+    const char* const limit = end_ - p_ > 16 ? p_ + 16 : end_;
+    const char* q = p_;
+    // Unsigned: too many digits wrap (defined) and are refused below.
+    auto mantissa = static_cast<std::uint64_t>(whole);
+    for (; q != limit && is_digit(*q); ++q) mantissa = mantissa * 10 + static_cast<unsigned>(*q - '0');
+    p_ = q;
+    const auto frac_digits = static_cast<int>(q - frac);
+    if (frac_digits == 0 || frac_digits > 15) return false;
+    if (p_ != end_ && (*p_ | 32) == 'e') return false;
+    const int digits = whole_digits + frac_digits;
+    if (digits > 18 || (digits > 15 && remain < 33)) return false;
+    out = static_cast<double>(mantissa) / kPow10[frac_digits];
+    return true;
+  }
+
+  const char* p_;
+  const char* const end_;
+};
+
 }  // namespace
 
+std::optional<PriceTick> scan_plain_tick(std::string_view text) {
+  if (text.size() > kMaxMessageBytes) return std::nullopt;
+  return TickScanner(text).scan();
+}
+
 std::optional<PriceTick> decode_plain_tick(std::string_view text) {
+  std::optional<PriceTick> tick = scan_plain_tick(text);
+  if (tick) return tick;
+  return decode_plain_tick_sax(text);
+}
+
+std::optional<PriceTick> decode_plain_tick_sax(std::string_view text) {
   if (text.size() > kMaxMessageBytes) return std::nullopt;
   json::parse_options opts;
   opts.max_depth = 16;  // as parse_object

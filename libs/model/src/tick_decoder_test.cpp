@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -114,6 +115,103 @@ TEST(TickFastPath, EveryOtherShapeFallsBackToTheFullReader) {
   big.insert(big.size() - 1, std::string(kMaxMessageBytes, ' '));
   EXPECT_FALSE(decode_plain_tick(big));
   expect_agree(big);
+}
+
+/// The scanner answers only where the SAX reader agrees bit for bit.
+void expect_scan_agrees(std::string_view json) {
+  const auto scanned = detail::scan_plain_tick(json);
+  if (!scanned) return;
+  const auto sax = detail::decode_plain_tick_sax(json);
+  ASSERT_TRUE(sax) << json;
+  EXPECT_TRUE(same(*scanned, *sax)) << json;
+}
+
+TEST(TickScanner, TakesWhatOurEncoderWritesWithTheSaxReadersValue) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> price(0.01, 1e6);
+  int arbitrary_taken = 0;
+  for (int i = 0; i < 20000; ++i) {
+    // Whole cents (what ingest sends) and arbitrary doubles (up to 17 digits).
+    const bool cents = i % 2 == 0;
+    const double p = cents ? std::round(price(rng) * 100.0) / 100.0 : price(rng);
+    PriceTick t{std::string("S").append(std::to_string(i % 500)), p, static_cast<std::int64_t>(rng() % 1'000'000),
+                1'700'000'000'000 + static_cast<EpochMs>(rng() % 1'000'000'000), "simulator", "USD"};
+    const std::string json = encode(t);
+    const auto scanned = detail::scan_plain_tick(json);
+    const auto sax = detail::decode_plain_tick_sax(json);
+    ASSERT_TRUE(sax) << json;
+    if (cents) {
+      ASSERT_TRUE(scanned) << json;
+    }
+    if (!scanned) continue;
+    arbitrary_taken += cents ? 0 : 1;
+    EXPECT_TRUE(same(*scanned, *sax)) << json;
+  }
+  // Only prices below 10 with 17 digits (16 after the point) are left out.
+  EXPECT_GT(arbitrary_taken, 9990);
+}
+
+TEST(TickScanner, NumberSpellingsAgreeWithTheSaxReader) {
+  // Digit counts around the 15- and 18-digit limits, on both sides of the point.
+  std::mt19937_64 rng(11);
+  int taken = 0;
+  for (int digits = 1; digits <= 20; ++digits) {
+    for (int point = 1; point < digits; ++point) {
+      for (int k = 0; k < 50; ++k) {
+        std::string num;
+        for (int d = 0; d < digits; ++d) {
+          if (d == point) num += '.';
+          num += static_cast<char>('0' + (d == 0 ? 1 + rng() % 9 : rng() % 10));
+        }
+        for (const std::string& p : {num, "0." + num.substr(0, num.find('.')) + num.substr(num.find('.') + 1)}) {
+          const std::string json = replaced("189.25", p);
+          if (detail::scan_plain_tick(json)) ++taken;
+          expect_scan_agrees(json);
+        }
+      }
+    }
+  }
+  EXPECT_GT(taken, 10000);
+  for (const char* p : {"189", "0.5", "00.5", "0", "1.", ".5", "1e2", "1.5E2", "-1.5", "+1", "189.25 ", "1.0000000000000001",
+                        "999999999999.99", "1000000000000", "0.000000000000001"}) {
+    expect_scan_agrees(replaced("189.25", p));
+  }
+  for (const char* v : {"0", "01", "-0", "5.0", "1e3", "1000000000000", "1000000000001", "999999999999999999",
+                        "9999999999999999999"}) {
+    expect_scan_agrees(replaced("300", v));
+  }
+  EXPECT_TRUE(detail::scan_plain_tick(test::kTickJson));
+  // Other layouts are valid, but the SAX reader's.
+  EXPECT_FALSE(detail::scan_plain_tick(replaced(R"("v":1,)", R"("v" : 1,)")));
+  EXPECT_TRUE(detail::decode_plain_tick(replaced(R"("v":1,)", R"("v" : 1,)")));
+}
+
+TEST(TickScanner, MangledTicksNeverReadDifferently) {
+  // Seeded byte edits of a tick: whatever the scanner still takes, the SAX
+  // reader takes with the same value.
+  std::mt19937_64 rng(3);
+  const std::string alphabet = "{}[]\":,.-+eE0123456789 \tA\\u\x01\xc3\xa9vx";
+  int taken = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string s(test::kTickJson);
+    for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {
+      const std::size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0:
+          s[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          s.erase(at, 1);
+          break;
+        default:
+          s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+      }
+      if (s.empty()) break;
+    }
+    if (detail::scan_plain_tick(s)) ++taken;
+    ASSERT_NO_FATAL_FAILURE(expect_scan_agrees(s));
+  }
+  EXPECT_GT(taken, 0);  // some edits (digits) keep a valid tick
 }
 
 }  // namespace

@@ -66,6 +66,13 @@ class WsConnection {
   /// frame with the same key in place (latest wins, order kept); frames
   /// without a key are never dropped while the connection lives.
   virtual void send(Payload frame, std::string_view conflation_key = {}) = 0;
+  /// Queues like send() without starting a write; true when the caller
+  /// must call kick() (once, after queueing the rest of its batch) for the
+  /// frame to leave. A publisher that queues a whole batch first lets each
+  /// connection write the batch's frames in one go.
+  virtual bool queue(Payload frame, std::string_view conflation_key = {}) = 0;
+  /// Starts writing what queue() queued.
+  virtual void kick() = 0;
   /// Sends a close frame with `code` and `reason` (after the frames already
   /// queued), then closes.
   virtual void close(CloseCode code, std::string_view reason) = 0;

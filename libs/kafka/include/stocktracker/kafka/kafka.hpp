@@ -100,6 +100,25 @@ struct RebalanceHooks {
 /// Not thread-safe: one thread polls it.
 class Consumer;
 
+/// A snapshot of a consumer's group membership (member id, generation),
+/// taken by Consumer::group_metadata(). Sending offsets to a transaction
+/// with it lets the group coordinator reject them if the group moved on
+/// since (KIP-447). A copy: usable on another thread than the consumer's.
+class GroupMetadata {
+ public:
+  GroupMetadata(GroupMetadata&&) noexcept;
+  GroupMetadata& operator=(GroupMetadata&&) noexcept;
+  GroupMetadata(const GroupMetadata&) = delete;
+  GroupMetadata& operator=(const GroupMetadata&) = delete;
+  ~GroupMetadata();
+
+ private:
+  friend class Consumer;
+  friend class TransactionalProducer;
+  explicit GroupMetadata(void* meta) : meta_(meta) {}
+  void* meta_ = nullptr;  // rd_kafka_consumer_group_metadata_t*
+};
+
 /// A transactional producer (exactly-once consume-transform-produce).
 /// Errors follow librdkafka's transactional contract: kUnavailable/kTimeout
 /// = retry the same call; kAborted = abort_transaction() and redo the work
@@ -117,12 +136,15 @@ class TransactionalProducer {
   /// Fences older instances with the same transactional id and aborts
   /// their open transaction.
   Status init(std::chrono::milliseconds timeout);
+  /// Looks up the partitions of the topics the transactions will write to,
+  /// so the first record to each is sent at once (see kafka.cpp).
+  Status prepare_topics(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
   Status begin();
   Status produce(std::string_view topic, std::int32_t partition, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers = {});
   /// Adds the consumer's next offsets to the transaction (KIP-447: the
-  /// group generation fences a consumer that lost its partitions).
-  Status send_offsets(const std::vector<TopicPartition>& offsets, Consumer& consumer,
+  /// group generation in `group` fences a consumer that lost its partitions).
+  Status send_offsets(const std::vector<TopicPartition>& offsets, const GroupMetadata& group,
                       std::chrono::milliseconds timeout);
   Status commit(std::chrono::milliseconds timeout);
   Status abort(std::chrono::milliseconds timeout);
@@ -159,6 +181,8 @@ class Consumer {
                                                           std::chrono::milliseconds timeout);
   /// Up to `max` messages, waiting at most `timeout` for the first.
   std::vector<Message> poll_batch(std::size_t max, std::chrono::milliseconds timeout);
+  /// The current group membership, for TransactionalProducer::send_offsets.
+  [[nodiscard]] GroupMetadata group_metadata() const;
   /// Commits the given next-offsets to the group (for monitoring lag; the
   /// source of truth may be elsewhere).
   Status commit(const std::vector<TopicPartition>& offsets);
@@ -166,7 +190,6 @@ class Consumer {
   void close();
 
  private:
-  friend class TransactionalProducer;
   Consumer() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
