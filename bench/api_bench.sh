@@ -75,8 +75,47 @@ stop_pid() {  # stop_pid PID: SIGTERM, then SIGKILL after 5 s, then reap it
   fi
   wait "$pid" 2> /dev/null || true
 }
+# The REST rows read data of their own: ten companies BENCH0..BENCH9 (sector
+# "Benchmark"), two months of ticks every 10 s and their 5-minute candles for
+# BENCH0, and a day of minute ticks for the others (so every quote exists).
+# Seeded before the servers start (both seed their quotes from the database)
+# and deleted on exit, so a user's own data is never read or changed and a
+# fresh machine measures the same rows as a used one.
+BENCH_FROM="2026-08-20 00:00:00+00"
+BENCH_TO="2026-10-20 00:00:00+00"
+unseed() {
+  psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -c "
+    DELETE FROM stock_prices WHERE symbol ~ '^BENCH[0-9]\$' AND source = 'bench';
+    DELETE FROM price_candles WHERE symbol ~ '^BENCH[0-9]\$';
+    DELETE FROM companies WHERE symbol ~ '^BENCH[0-9]\$' AND sector = 'Benchmark';" > /dev/null
+}
+seed() {
+  unseed
+  psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 > /dev/null <<SQL
+SELECT ensure_stock_price_partitions('$BENCH_FROM', '$BENCH_TO');
+INSERT INTO companies (symbol, name, sector)
+  SELECT 'BENCH' || i, 'Benchmark company ' || i, 'Benchmark' FROM generate_series(0, 9) i;
+INSERT INTO stock_prices (symbol, ts, price, volume, source, src_partition, src_offset)
+  SELECT 'BENCH0', t, round((100 + 10 * sin(n / 5000.0))::numeric, 4), 100 + n % 900, 'bench', 0, n
+  FROM generate_series(timestamptz '$BENCH_FROM', timestamptz '$BENCH_TO', interval '10 seconds')
+       WITH ORDINALITY AS g(t, n);
+INSERT INTO stock_prices (symbol, ts, price, volume, source, src_partition, src_offset)
+  SELECT 'BENCH' || i, t, 50 + i + (n % 100) / 100.0, 100, 'bench', 0, n
+  FROM generate_series(1, 9) i,
+       generate_series(timestamptz '$BENCH_TO' - interval '1 day', timestamptz '$BENCH_TO', interval '1 minute')
+       WITH ORDINALITY AS g(t, n);
+INSERT INTO price_candles (symbol, interval, bucket_start, open, high, low, close, volume, vwap, tick_count, is_final)
+  SELECT 'BENCH0', '5m', date_bin('5 minutes', ts, timestamptz '2000-01-01'),
+         (array_agg(price ORDER BY ts))[1], max(price), min(price), (array_agg(price ORDER BY ts DESC))[1],
+         sum(volume), sum(price * volume) / sum(volume), count(*), true
+  FROM stock_prices WHERE symbol = 'BENCH0' AND source = 'bench' GROUP BY 3;
+ANALYZE stock_prices;
+ANALYZE price_candles;
+SQL
+}
 cleanup() {
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  unseed || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -119,14 +158,16 @@ start_express() {
   wait_http "http://127.0.0.1:$EXPRESS_PORT/api/quotes?symbols=AAPL" "$EXPRESS_PID" "$WORK/express.log"
 }
 
+say "seeding the REST rows' data (companies BENCH0..BENCH9)"
+seed
 say "starting stocktracker api (:$API_PORT_BENCH) and the Express baseline (:$EXPRESS_PORT)"
 start_api
 start_express
 
-# The same request on both: ten symbols of the companies table, and the
-# first symbol's history up to its newest stored tick when the run starts
-# (so ticks other programs store meanwhile do not change the answer).
-SYMBOLS="$(psql "$DATABASE_URL" -Atc "SELECT string_agg(symbol, ',' ORDER BY symbol) FROM (SELECT symbol FROM companies ORDER BY symbol LIMIT 10) c")"
+# The same request on both: the ten seeded symbols, and the first one's
+# history up to its newest stored tick when the run starts (so ticks other
+# programs store meanwhile do not change the answer).
+SYMBOLS="BENCH0,BENCH1,BENCH2,BENCH3,BENCH4,BENCH5,BENCH6,BENCH7,BENCH8,BENCH9"
 HISTORY_SYMBOL="${SYMBOLS%%,*}"
 HISTORY_TO="$(psql "$DATABASE_URL" -Atc "SELECT (extract(epoch FROM max(ts)) * 1000)::bigint FROM stock_prices WHERE symbol = '$HISTORY_SYMBOL'")"
 STORED_ROWS="$(psql "$DATABASE_URL" -Atc "SELECT sum(n_live_tup)::bigint FROM pg_stat_user_tables WHERE relname LIKE 'stock_prices%'")"

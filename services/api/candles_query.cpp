@@ -49,15 +49,31 @@ SELECT (extract(epoch FROM b) * 1000)::bigint, open::float8, high::float8, low::
        vwap::float8, ticks, final
 FROM u ORDER BY b)sql";
 
+// 5-minute candles are stored as they are served: the newest `limit` rows of
+// the primary key, read backwards, instead of grouping the symbol's whole
+// history one row per group. The same values as kQuery gives for 5m (its
+// VWAP is null where the volume is 0).
+constexpr std::string_view kQuery5m = R"sql(
+SELECT (extract(epoch FROM bucket_start) * 1000)::bigint, open::float8, high::float8, low::float8, close::float8,
+       volume, CASE WHEN volume <> 0 THEN vwap END::float8, tick_count, is_final
+FROM (SELECT * FROM price_candles
+      WHERE symbol = $1 AND interval = '5m'
+        AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
+        AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+      ORDER BY bucket_start DESC LIMIT $4::int) t
+ORDER BY bucket_start)sql";
+
 }  // namespace
 
 bool is_candle_interval(std::string_view interval) { return interval == "5m" || interval == "1h" || interval == "1d"; }
 
 Result<std::string> candles_json(pg::Connection& conn, const std::string& symbol, std::string_view interval,
                                  std::optional<EpochMs> from, std::optional<EpochMs> to, std::int64_t limit) {
-  auto rows = conn.exec_prepared(kQuery, {symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
-                                          to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit),
-                                          std::string(interval)});
+  pg::Params params{symbol, from ? pg::Param(std::to_string(*from)) : std::nullopt,
+                    to ? pg::Param(std::to_string(*to)) : std::nullopt, std::to_string(limit)};
+  const bool five = interval == "5m";
+  if (!five) params.emplace_back(std::string(interval));
+  auto rows = conn.exec_prepared(five ? kQuery5m : kQuery, params);
   if (!rows) return std::unexpected(rows.error());
   static constexpr const char* kKeys[] = {"ts", "open", "high", "low", "close", "volume", "vwap", "ticks"};
   std::string out = "[";

@@ -159,10 +159,17 @@ RuleEngine::Entry& RuleEngine::resolved(const std::string& symbol) {
   e.tick_rules.clear();
   const auto rules = rules_->by_symbol.find(symbol);
   if (rules == rules_->by_symbol.end()) return e;
+  const auto on_tick = [](const CompiledRule& rule) {
+    return tick_kind(rule.kind) || rule.kind == model::RuleKind::kCompositeNewsDrop;
+  };
+  // Sized exactly: one list per symbol, and the growth slack of push_back
+  // alone was ~20 bytes per (symbol, rule) of the state budget (1 KiB).
+  std::vector<Entry::TickRule> list;
+  list.reserve(static_cast<std::size_t>(std::count_if(rules->second.begin(), rules->second.end(), on_tick)));
   for (const auto& rule : rules->second) {
-    const bool on_tick = tick_kind(rule.kind) || rule.kind == model::RuleKind::kCompositeNewsDrop;
-    if (on_tick) e.tick_rules.push_back({&rule, &e.state.rules[rule.key], rule.kind, rule.direction, rule.level});
+    if (on_tick(rule)) list.push_back({&rule, &e.state.rules[rule.key], rule.kind, rule.direction, rule.level});
   }
+  e.tick_rules = std::move(list);
   return e;
 }
 

@@ -147,6 +147,17 @@ WITH c AS (
 SELECT (extract(epoch FROM b) * 1000)::bigint AS ts, open::float8 AS open, high::float8 AS high, low::float8 AS low,
        close::float8 AS close, volume, vwap::float8 AS vwap, ticks, final
 FROM u ORDER BY b`;
+// Its 5-minute fast path: the newest `limit` stored rows.
+const CANDLES_5M_SQL = `
+SELECT (extract(epoch FROM bucket_start) * 1000)::bigint AS ts, open::float8 AS open, high::float8 AS high,
+       low::float8 AS low, close::float8 AS close, volume, (CASE WHEN volume <> 0 THEN vwap END)::float8 AS vwap,
+       tick_count AS ticks, is_final AS final
+FROM (SELECT * FROM price_candles
+      WHERE symbol = $1 AND interval = '5m'
+        AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
+        AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+      ORDER BY bucket_start DESC LIMIT $4::int) t
+ORDER BY bucket_start`;
 
 const TICKS_SQL =
   "SELECT ts_ms, price::float8 AS price, volume, source FROM (" +
@@ -179,7 +190,8 @@ app.get("/api/companies/:id/prices", async (req, res) => {
     if (!company) return problem(res, 404, "Not Found", `no company ${id}`, "id");
     const args = [company.symbol, from, to, limit];
     if (interval !== "tick") {
-      const { rows } = await pool.query(CANDLES_SQL, [...args, interval]);
+      const { rows } = interval === "5m" ? await pool.query(CANDLES_5M_SQL, args)
+                                         : await pool.query(CANDLES_SQL, [...args, interval]);
       const candles = rows.map((r) => ({ ts: Number(r.ts), open: r.open, high: r.high, low: r.low, close: r.close,
                                          volume: Number(r.volume), vwap: r.vwap, ticks: Number(r.ticks), final: r.final }));
       return res.json({ company, interval, candles });
