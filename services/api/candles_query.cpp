@@ -3,7 +3,7 @@
 namespace st::api {
 namespace {
 
-// Buckets of the requested interval over the stored 5-minute candles: open
+// Hours (1h) or New York trading days (1d) over the stored 5-minute candles: open
 // of the first, close of the last, extremes, summed volume and ticks, the
 // volume-weighted VWAP, final only when every part is final. A trading day
 // is a New York calendar day. For 1h and 1d, a bucket the processor stored
@@ -14,7 +14,6 @@ namespace {
 constexpr std::string_view kQuery = R"sql(
 WITH c AS (
   SELECT CASE $5
-           WHEN '5m' THEN bucket_start
            WHEN '1h' THEN date_trunc('hour', bucket_start)
            ELSE date_trunc('day', bucket_start AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'
          END AS b,
@@ -36,7 +35,7 @@ WITH c AS (
 ), s AS (
   SELECT bucket_start AS b, open, high, low, close, volume, vwap, tick_count AS ticks, is_final AS final
   FROM price_candles
-  WHERE symbol = $1 AND interval = $5 AND $5 <> '5m'
+  WHERE symbol = $1 AND interval = $5
     AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
     AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
 ), u AS (
@@ -51,7 +50,7 @@ FROM u ORDER BY b)sql";
 
 // 5-minute candles are stored as they are served: the newest `limit` rows of
 // the primary key, read backwards, instead of grouping the symbol's whole
-// history one row per group. The same values as kQuery gives for 5m (its
+// history one row per group. The same values kQuery's grouping gives (its
 // VWAP is null where the volume is 0).
 constexpr std::string_view kQuery5m = R"sql(
 SELECT (extract(epoch FROM bucket_start) * 1000)::bigint, open::float8, high::float8, low::float8, close::float8,

@@ -123,7 +123,7 @@ function timeParam(req, name) {
 // interval over the 5-minute candles, stored 1h/1d buckets preferred.
 const CANDLES_SQL = `
 WITH c AS (
-  SELECT CASE $5 WHEN '5m' THEN bucket_start WHEN '1h' THEN date_trunc('hour', bucket_start)
+  SELECT CASE $5 WHEN '1h' THEN date_trunc('hour', bucket_start)
            ELSE date_trunc('day', bucket_start AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York' END AS b,
          bucket_start, open, high, low, close, volume, vwap, tick_count, is_final
   FROM price_candles WHERE symbol = $1 AND interval = '5m'
@@ -137,7 +137,7 @@ WITH c AS (
   FROM c GROUP BY b
 ), s AS (
   SELECT bucket_start AS b, open, high, low, close, volume, vwap, tick_count AS ticks, is_final AS final
-  FROM price_candles WHERE symbol = $1 AND interval = $5 AND $5 <> '5m'
+  FROM price_candles WHERE symbol = $1 AND interval = $5
     AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
     AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
 ), u AS (
