@@ -99,9 +99,11 @@ row broker-restart 1200 broker_restart_chaos 'BrokerRestart.*' \
   echo
   echo "What must hold (TARGETS.md): process and store 0 lost, 0 duplicated and equal to the oracle"
   echo "(\"wrong\" counts final candles or alerts that differ from it); notify 0 lost, duplicates at most"
-  echo "the number of kills; the broker restart 0 acknowledged ticks lost. The process rows need the"
-  echo "servers to themselves: another \`process\` group on the same \`stock-prices\` (a benchmark's) also"
-  echo "writes candles and alerts for the replay's symbols, which count as duplicated."
+  echo "the number of kills; the broker restart 0 acknowledged ticks lost. Each process row runs its"
+  echo "processors in a consumer group of its own, and test runs with a processor take turns (a file lock,"
+  echo "tests/integration/harness.hpp ProcessorLock); a processor outside the tests (\`make run\`, a"
+  echo "benchmark's) on the same \`stock-prices\` still writes candles and alerts for the replay's symbols,"
+  echo "which count as duplicated."
 } >docs/chaos.md
 echo "chaos: wrote docs/chaos.md (logs in $LOGS)"
 printf '%s\n' "${RESULTS[@]}"

@@ -11,6 +11,17 @@ namespace {
 // candles arrive) is read as stored; the others (history from before the
 // processor made them, or backfilled 5-minute candles) are aggregated here.
 // For those, from/to select 5-minute candles; for stored ones, buckets.
+//
+// Only the newest `limit` buckets are returned, so only the newest
+// limit x (5-minute candles a bucket can hold: 12 an hour, 300 a 25-hour
+// New York day) 5-minute rows are read, backwards along the primary key,
+// instead of the range's whole history. Those rows hold `limit` whole
+// buckets, or all the range has: each bucket holds at most that many rows,
+// so only the oldest bucket they reach can be cut short, and it is then
+// past the `limit` newer whole ones (so past the LIMIT below). Stored
+// buckets likewise: the newest `limit` of them. A stored bucket replaces
+// the aggregated one by sorting first (DISTINCT ON), not by an anti-join:
+// a generic plan's guess of one stored row made that a nested loop.
 constexpr std::string_view kQuery = R"sql(
 WITH c AS (
   SELECT CASE $5
@@ -22,6 +33,8 @@ WITH c AS (
   WHERE symbol = $1 AND interval = '5m'
     AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
     AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+  ORDER BY bucket_start DESC
+  LIMIT $4::int * CASE $5 WHEN '1h' THEN 12 ELSE 300 END
 ), g AS (
   SELECT b,
          (array_agg(open ORDER BY bucket_start))[1] AS open,
@@ -38,11 +51,11 @@ WITH c AS (
   WHERE symbol = $1 AND interval = $5
     AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
     AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+  ORDER BY bucket_start DESC
+  LIMIT $4::int
 ), u AS (
-  SELECT * FROM s
-  UNION ALL
-  SELECT * FROM g WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.b = g.b)
-  ORDER BY b DESC LIMIT $4::int
+  SELECT DISTINCT ON (b) * FROM (SELECT *, 0 AS aggregated FROM s UNION ALL SELECT *, 1 FROM g) x
+  ORDER BY b DESC, aggregated LIMIT $4::int
 )
 SELECT (extract(epoch FROM b) * 1000)::bigint, open::float8, high::float8, low::float8, close::float8, volume,
        vwap::float8, ticks, final

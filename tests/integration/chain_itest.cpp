@@ -14,6 +14,7 @@
 namespace st::itest {
 
 TEST(Chain, TicksAndNewsBecomeCandlesSentimentAlertsAndNotifications) {
+  const ProcessorLock lock;  // its processor (the default group) reads every run's ticks
   ASSERT_EQ(run({"migrate"}), 0);
   ASSERT_EQ(run({"topics"}), 0);
   const std::string tag = unique_tag();

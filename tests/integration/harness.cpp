@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -296,5 +298,28 @@ std::uint16_t free_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+
+ProcessorLock::ProcessorLock(std::chrono::seconds timeout) {
+  const char* b = std::getenv("KAFKA_BOOTSTRAP_SERVERS");
+  std::string name = b != nullptr ? b : "127.0.0.1:9092";
+  for (char& c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.') c = '_';
+  }
+  const std::string path = "/tmp/stocktracker-processor-tests-" + name + ".lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd_ < 0) throw std::runtime_error("cannot open " + path);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+  std::cout << "waiting for another test run's processor to finish (" << path << ")" << std::endl;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::close(fd_);
+      throw std::runtime_error("another test run held " + path + " too long");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+ProcessorLock::~ProcessorLock() { ::close(fd_); }  // closing releases the flock
 
 }  // namespace st::itest

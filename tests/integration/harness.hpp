@@ -86,4 +86,23 @@ EpochMs event_time_after_everything();
 /// A free TCP port on 127.0.0.1 (bound once, then released).
 std::uint16_t free_port();
 
+/// Held by a test while it runs `stocktracker process` against the shared
+/// stock-prices topic (an flock on a file named after the Kafka servers).
+/// A processor in any group consumes every run's ticks: it writes candles
+/// and alerts for another run's symbols (duplicates to that run's oracle)
+/// and its watermarks jump to that run's later event times (its own ticks
+/// then arrive late). So test runs with a processor take turns; a second
+/// one waits here. Not inherited by children.
+class ProcessorLock {
+ public:
+  /// Waits up to `timeout` for the lock; throws when it is not free by then.
+  explicit ProcessorLock(std::chrono::seconds timeout = std::chrono::seconds(1800));
+  ProcessorLock(const ProcessorLock&) = delete;
+  ProcessorLock& operator=(const ProcessorLock&) = delete;
+  ~ProcessorLock();
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace st::itest

@@ -6,7 +6,10 @@
 // - scaling 1 -> 3 -> 1 instances, with one of them stopped (SIGSTOP) until
 //   its partitions moved, then resumed: a zombie that must write nothing.
 // `make chaos` runs both at full size (CHAOS_TICKS, CHAOS_KILLS, CHAOS_RATE:
-// chaos_report.hpp); the defaults are make test's sizes.
+// chaos_report.hpp); the defaults are make test's sizes. Each replay has its
+// own consumer group, symbols, user and indicator (process_replay.hpp), and
+// takes the ProcessorLock so another run's processor cannot add to (or
+// delay the watermarks of) what it compares.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "chaos_report.hpp"
@@ -35,9 +39,13 @@ bool working(const Child& process) {
 class Process : public ::testing::Test {
  protected:
   void SetUp() override {
+    lock_.emplace();
     ASSERT_EQ(run({"migrate"}), 0);
     ASSERT_EQ(run({"topics"}), 0);
   }
+  // Each replay runs its processors in a group of its own, but they still
+  // read every run's ticks from stock-prices: runs take turns.
+  std::optional<ProcessorLock> lock_;
 };
 
 TEST_F(Process, RepeatedSigkillsLoseAndDuplicateNothing) {
@@ -47,7 +55,7 @@ TEST_F(Process, RepeatedSigkillsLoseAndDuplicateNothing) {
   const std::int64_t replay_ms = ticks * 1000 / rate;
   ProcessReplay replay(unique_tag(), ticks);
   Child ingest(replay.ingest_args(static_cast<int>(rate)));
-  auto process = std::make_unique<Child>(ProcessReplay::process_args("0"));
+  auto process = std::make_unique<Child>(replay.process_args("0"));
   // The kills spread over the replay, at least 2.5 s apart; the varying
   // extra lands them at different points of a transaction. On a loaded
   // machine an instance may need longer than that to get its partitions, so
@@ -65,7 +73,7 @@ TEST_F(Process, RepeatedSigkillsLoseAndDuplicateNothing) {
     at_work += working(*process) ? 1 : 0;
     process->signal(SIGKILL);
     EXPECT_EQ(process->wait(), 128 + SIGKILL);
-    process = std::make_unique<Child>(ProcessReplay::process_args("0"));
+    process = std::make_unique<Child>(replay.process_args("0"));
   }
   EXPECT_EQ(ingest.wait(std::chrono::seconds(120 + replay_ms / 1000)), 0) << ingest.log_tail();
   const auto got = replay.read_committed(std::chrono::seconds(150 + replay_ms / 4000));
@@ -91,10 +99,10 @@ TEST_F(Process, ScalingOneToThreeToOneWithAZombieLosesAndDuplicatesNothing) {
   const std::int64_t resumed_s = std::max<std::int64_t>(4, replay_s / 10);
   ProcessReplay replay(unique_tag(), ticks);
   Child ingest(replay.ingest_args(static_cast<int>(rate)));
-  Child first(ProcessReplay::process_args("0"), {{"LOG_LEVEL", "debug"}});
+  Child first(replay.process_args("0"), {{"LOG_LEVEL", "debug"}});
   std::this_thread::sleep_for(std::chrono::seconds(alone_s));
-  auto second = std::make_unique<Child>(ProcessReplay::process_args("1"), std::map<std::string, std::string>{{"LOG_LEVEL", "debug"}});
-  auto third = std::make_unique<Child>(ProcessReplay::process_args("2"), std::map<std::string, std::string>{{"LOG_LEVEL", "debug"}});
+  auto second = std::make_unique<Child>(replay.process_args("1"), std::map<std::string, std::string>{{"LOG_LEVEL", "debug"}});
+  auto third = std::make_unique<Child>(replay.process_args("2"), std::map<std::string, std::string>{{"LOG_LEVEL", "debug"}});
   std::this_thread::sleep_for(std::chrono::seconds(three_s));
   // The zombie: stopped past its session timeout, so its partitions move.
   second->signal(SIGSTOP);

@@ -8,10 +8,12 @@
 #include <iostream>
 
 #include "harness.hpp"
+#include "process_service.hpp"
 #include "simulator.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/model/alert_codec.hpp"
 #include "stocktracker/model/codec.hpp"
+#include "stocktracker/model/topics.hpp"
 
 namespace st::itest {
 namespace {
@@ -62,10 +64,40 @@ std::string bootstrap() {
   return b != nullptr ? b : "127.0.0.1:9092";
 }
 
+/// Commits `group`'s offsets at the current end of the processor's input
+/// topics, so a fresh group reads what this replay sends and not the topics'
+/// history (its reset is "earliest"). Returns once the broker holds them.
+void start_group_at_end(const std::string& group) {
+  auto admin = kafka::Admin::create(bootstrap());
+  if (!admin) throw std::runtime_error(admin.error().message);
+  std::vector<kafka::TopicPartition> ends;
+  for (const auto topic : {model::topic::kStockPrices, model::topic::kNewsArticles,
+                           model::topic::kEconomicIndicators}) {
+    auto e = (*admin)->end_offsets(std::string(topic), std::chrono::seconds(10));
+    if (!e) throw std::runtime_error(e.error().message);
+    ends.insert(ends.end(), e->begin(), e->end());
+  }
+  auto c = kafka::Consumer::create(bootstrap(), group, {});
+  if (!c) throw std::runtime_error(c.error().message);
+  if (!(*c)->commit(ends)) throw std::runtime_error("cannot commit the start offsets of " + group);
+  // The commit is asynchronous: wait until the group reads it back.
+  const bool committed = eventually(
+      [&] {
+        auto got = (*c)->committed_stable(ends, std::chrono::seconds(5));
+        return got && *got == ends;
+      },
+      std::chrono::seconds(30));
+  (*c)->close();
+  if (!committed) throw std::runtime_error("the start offsets of " + group + " did not commit");
+}
+
 }  // namespace
 
 ProcessReplay::ProcessReplay(const std::string& tag, std::int64_t ticks)
-    : tag_(tag), symbols_{"PX" + tag + "A", "PX" + tag + "B"}, ticks_(ticks) {
+    : tag_(tag), group_("itest-processor-" + tag), symbols_{"PX" + tag + "A", "PX" + tag + "B"}, ticks_(ticks) {
+  // Before anything is published: the article and the releases below are
+  // the group's first news and indicator records.
+  start_group_at_end(group_);
   start_ = event_time_after_everything();
   // The simulator is deterministic for a seed and the event times, so the
   // oracle regenerates exactly the ticks ingest sends.
@@ -186,14 +218,26 @@ ProcessReplay::ProcessReplay(const std::string& tag, std::int64_t ticks)
   }
 }
 
+ProcessReplay::~ProcessReplay() {
+  process::ProcessOptions o;
+  o.group_id = group_;
+  const std::vector<std::string> topics{o.changelog_topic(), o.news_by_symbol_topic(),
+                                        model::dlq_topic(o.news_by_symbol_topic())};
+  auto admin = kafka::Admin::create(bootstrap());
+  Status deleted = admin ? Status{} : Status(std::unexpected(admin.error()));
+  if (deleted) deleted = (*admin)->delete_topics(topics, std::chrono::seconds(30));
+  // A destructor reports, not throws: the test's verdict is already made.
+  if (!deleted) std::cerr << "could not delete the topics of " << group_ << ": " << deleted.error().message << "\n";
+}
+
 std::vector<std::string> ProcessReplay::ingest_args(int rate) const {
   return {"ingest", "--count", std::to_string(ticks_), "--symbols", symbols_[0] + "," + symbols_[1], "--sim-seed",
           std::to_string(seed_), "--start-ts", std::to_string(start_), "--step-ms", std::to_string(kStepMs),
           "--sim-rate", std::to_string(rate), "--news-every", "0", "--indicators-every", "0"};
 }
 
-std::vector<std::string> ProcessReplay::process_args(const std::string& instance_id) {
-  return {"process", "--instance-id", instance_id, "--allowed-lateness", std::to_string(kLatenessMs / 1000),
+std::vector<std::string> ProcessReplay::process_args(const std::string& instance_id) const {
+  return {"process", "--group", group_, "--instance-id", instance_id, "--allowed-lateness", std::to_string(kLatenessMs / 1000),
           "--out-of-orderness", std::to_string(kOutOfOrderMs)};
 }
 

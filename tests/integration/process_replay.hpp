@@ -34,14 +34,23 @@ class ProcessReplay {
   static constexpr EpochMs kLatenessMs = 60000;
   static constexpr EpochMs kOutOfOrderMs = 2000;
 
-  /// Plans `ticks` ticks over `symbols` fresh symbols, publishes the user's
-  /// rules to user-preferences and computes the oracle.
+  /// Plans `ticks` ticks over `symbols` fresh symbols, starts the replay's
+  /// own consumer group at the current end of its input topics, publishes
+  /// the user's rules to user-preferences and computes the oracle.
   ProcessReplay(const std::string& tag, std::int64_t ticks);
+  /// Deletes the topics the group's processors made (its changelog and news
+  /// repartition topic): each run makes fresh ones. Destroy it after them.
+  ~ProcessReplay();
+  ProcessReplay(const ProcessReplay&) = delete;
+  ProcessReplay& operator=(const ProcessReplay&) = delete;
 
   /// The ingest command line that sends exactly these ticks at `rate`/s.
   [[nodiscard]] std::vector<std::string> ingest_args(int rate) const;
-  /// The process command line (windows configured like the oracle).
-  [[nodiscard]] static std::vector<std::string> process_args(const std::string& instance_id);
+  /// The process command line (windows configured like the oracle) in the
+  /// replay's own group: its transactional ids (`<group>-<instance id>`),
+  /// changelog and news repartition topic are the replay's too, so another
+  /// run's instances neither fence these nor share their partitions.
+  [[nodiscard]] std::vector<std::string> process_args(const std::string& instance_id) const;
 
   struct Committed {
     std::map<std::pair<std::string, EpochMs>, std::vector<model::Candle>> finals;
@@ -68,6 +77,7 @@ class ProcessReplay {
 
  private:
   std::string tag_;
+  std::string group_;  // the processor's consumer group, this replay's only
   std::vector<std::string> symbols_;
   std::int64_t ticks_ = 0;
   std::uint64_t seed_ = 20261127;

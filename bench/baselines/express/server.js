@@ -120,7 +120,9 @@ function timeParam(req, name) {
 }
 
 // The api's candle query (services/api/candles_query.cpp): buckets of the
-// interval over the 5-minute candles, stored 1h/1d buckets preferred.
+// interval over the 5-minute candles, stored 1h/1d buckets preferred; only
+// the newest limit x 12 (1h) or x 300 (a 25-hour New York day) 5-minute rows
+// and the newest `limit` stored buckets are read.
 const CANDLES_SQL = `
 WITH c AS (
   SELECT CASE $5 WHEN '1h' THEN date_trunc('hour', bucket_start)
@@ -129,6 +131,7 @@ WITH c AS (
   FROM price_candles WHERE symbol = $1 AND interval = '5m'
     AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
     AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+  ORDER BY bucket_start DESC LIMIT $4::int * CASE $5 WHEN '1h' THEN 12 ELSE 300 END
 ), g AS (
   SELECT b, (array_agg(open ORDER BY bucket_start))[1] AS open, max(high) AS high, min(low) AS low,
          (array_agg(close ORDER BY bucket_start DESC))[1] AS close, sum(volume) AS volume,
@@ -140,9 +143,10 @@ WITH c AS (
   FROM price_candles WHERE symbol = $1 AND interval = $5
     AND ($2::bigint IS NULL OR bucket_start >= to_timestamp($2::bigint / 1000.0))
     AND ($3::bigint IS NULL OR bucket_start < to_timestamp($3::bigint / 1000.0))
+  ORDER BY bucket_start DESC LIMIT $4::int
 ), u AS (
-  SELECT * FROM s UNION ALL SELECT * FROM g WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.b = g.b)
-  ORDER BY b DESC LIMIT $4::int
+  SELECT DISTINCT ON (b) * FROM (SELECT *, 0 AS aggregated FROM s UNION ALL SELECT *, 1 FROM g) x
+  ORDER BY b DESC, aggregated LIMIT $4::int
 )
 SELECT (extract(epoch FROM b) * 1000)::bigint AS ts, open::float8 AS open, high::float8 AS high, low::float8 AS low,
        close::float8 AS close, volume, vwap::float8 AS vwap, ticks, final

@@ -529,6 +529,12 @@ std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::millisec
   return out;
 }
 
+std::optional<Message> Consumer::poll(std::chrono::milliseconds timeout) {
+  rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk.get(), static_cast<int>(timeout.count()));
+  if (m == nullptr) return std::nullopt;
+  return Message(m);
+}
+
 GroupMetadata::GroupMetadata(GroupMetadata&& other) noexcept : meta_(std::exchange(other.meta_, nullptr)) {}
 GroupMetadata& GroupMetadata::operator=(GroupMetadata&& other) noexcept {
   if (this != &other) {
@@ -628,6 +634,40 @@ Result<std::vector<std::string>> Admin::create_topics(const std::vector<model::T
   rd_kafka_AdminOptions_destroy(opts);
   rd_kafka_queue_destroy(queue);
   rd_kafka_NewTopic_destroy_array(new_topics.data(), new_topics.size());
+  return result;
+}
+
+Status Admin::delete_topics(const std::vector<std::string>& names, std::chrono::milliseconds timeout) {
+  if (names.empty()) return {};
+  rd_kafka_t* rk = impl_->rk.get();
+  char errstr[512];
+  std::vector<rd_kafka_DeleteTopic_t*> topics;
+  for (const auto& n : names) topics.push_back(rd_kafka_DeleteTopic_new(n.c_str()));
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(opts, static_cast<int>(timeout.count()), errstr, sizeof errstr);
+  rd_kafka_DeleteTopics(rk, topics.data(), topics.size(), opts, queue);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 5000);
+  Status result;
+  if (ev == nullptr) {
+    result = fail(Errc::kTimeout, "delete topics: no answer from Kafka");
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    result = std::unexpected(to_error(rd_kafka_event_error(ev), "delete topics"));
+  } else {
+    std::size_t n = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
+    for (std::size_t i = 0; i < n && result; ++i) {
+      const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+        result = std::unexpected(to_error(err, std::string("delete topic ") + rd_kafka_topic_result_name(results[i])));
+      }
+    }
+  }
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_DeleteTopic_destroy_array(topics.data(), topics.size());
   return result;
 }
 

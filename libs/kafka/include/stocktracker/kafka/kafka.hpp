@@ -181,6 +181,9 @@ class Consumer {
                                                           std::chrono::milliseconds timeout);
   /// Up to `max` messages, waiting at most `timeout` for the first.
   std::vector<Message> poll_batch(std::size_t max, std::chrono::milliseconds timeout);
+  /// One message, waiting at most `timeout` (no allocation: the per-record
+  /// poll of the exactly-once loop).
+  std::optional<Message> poll(std::chrono::milliseconds timeout);
   /// The current group membership, for TransactionalProducer::send_offsets.
   [[nodiscard]] GroupMetadata group_metadata() const;
   /// Commits the given next-offsets to the group (for monitoring lag; the
@@ -207,6 +210,9 @@ class Admin {
   /// Returns the names created.
   Result<std::vector<std::string>> create_topics(const std::vector<model::TopicSpec>& topics,
                                                  std::chrono::milliseconds timeout);
+  /// Deletes the topics; one that does not exist is no error. For the
+  /// topics a test's own consumer group made (a fresh changelog per run).
+  Status delete_topics(const std::vector<std::string>& names, std::chrono::milliseconds timeout);
   /// Whether a broker answers a metadata request within `timeout`.
   Status ping(std::chrono::milliseconds timeout);
   /// Partitions of a topic and their high watermarks (end offsets).
