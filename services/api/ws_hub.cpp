@@ -24,33 +24,58 @@ WsHub::~WsHub() { clear(); }
 void WsHub::clear() {
   std::unique_lock lock(mutex_);
   connections_.clear();
+  free_slots_.clear();
+  size_ = 0;
   by_user_.clear();
   index_ = {};
 }
 
+const WsHub::Entry* WsHub::find(ConnId id) const {
+  const auto slot = static_cast<std::size_t>(id & 0xFFFF'FFFFU);
+  if (slot >= connections_.size()) return nullptr;
+  const Entry& e = connections_[slot];
+  return e.connection && e.generation == static_cast<std::uint32_t>(id >> 32) ? &e : nullptr;
+}
+
 ConnId WsHub::attach(std::shared_ptr<http::WsConnection> connection, WsClient client) {
   std::unique_lock lock(mutex_);
-  const ConnId id = next_id_++;
-  by_user_[client.user].push_back(id);
-  connections_.emplace(id, Entry{std::move(connection), std::move(client)});
+  std::uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(connections_.size());
+    connections_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Entry& e = connections_[slot];
+  if (++e.generation == 0) e.generation = 1;
+  e.connection = std::move(connection);
+  e.client = std::move(client);
+  ++size_;
+  const ConnId id = (static_cast<ConnId>(e.generation) << 32) | slot;
+  by_user_[e.client.user].push_back(id);
   return id;
 }
 
 void WsHub::detach(ConnId id) {
   std::unique_lock lock(mutex_);
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  if (auto u = by_user_.find(it->second.client.user); u != by_user_.end()) {
+  const Entry* found = find(id);
+  if (found == nullptr) return;
+  Entry& e = connections_[static_cast<std::size_t>(id & 0xFFFF'FFFFU)];
+  if (auto u = by_user_.find(e.client.user); u != by_user_.end()) {
     std::erase(u->second, id);
     if (u->second.empty()) by_user_.erase(u);
   }
   index_.remove(id);
-  connections_.erase(it);
+  e.connection.reset();
+  e.client = {};
+  free_slots_.push_back(static_cast<std::uint32_t>(id & 0xFFFF'FFFFU));
+  --size_;
 }
 
 std::optional<std::vector<std::string>> WsHub::subscribe(ConnId id, const std::vector<std::string>& symbols) {
   std::unique_lock lock(mutex_);
-  if (!connections_.contains(id)) return std::vector<std::string>{};
+  if (find(id) == nullptr) return std::vector<std::string>{};
   if (!index_.subscribe(id, symbols, max_symbols_)) return std::nullopt;
   return index_.symbols_of(id);
 }
@@ -75,9 +100,9 @@ void WsHub::publish_symbol_deferred(const std::string& symbol, const std::string
     if (ids.empty()) return;
     const http::Payload frame = std::make_shared<const std::string>(make());
     for (const ConnId id : ids) {
-      auto it = connections_.find(id);
-      if (it == connections_.end()) continue;
-      if (it->second.connection->queue(frame, key)) t_deferred.push_back(it->second.connection);
+      const Entry* e = find(id);
+      if (e == nullptr) continue;
+      if (e->connection->queue(frame, key)) t_deferred.push_back(e->connection);
     }
     t_deferred_frames += ids.size();
   }
@@ -85,8 +110,12 @@ void WsHub::publish_symbol_deferred(const std::string& symbol, const std::string
 }
 
 void WsHub::flush_deferred() {
-  for (const auto& connection : t_deferred) connection->kick();
-  t_deferred.clear();
+  // One hand-off to the server's threads for the whole batch rather than
+  // one per connection (see WsConnection::kick_batch).
+  if (!t_deferred.empty()) {
+    auto first = t_deferred.front();
+    first->kick_batch(std::exchange(t_deferred, {}));
+  }
   t_deferred_frames = 0;
 }
 
@@ -96,14 +125,15 @@ void WsHub::publish_user(UserId user, const std::function<std::string()>& make) 
   if (u == by_user_.end()) return;
   const http::Payload frame = std::make_shared<const std::string>(make());
   for (const ConnId id : u->second) {
-    if (auto it = connections_.find(id); it != connections_.end()) it->second.connection->send(frame);
+    if (const Entry* e = find(id)) e->connection->send(frame);
   }
 }
 
 void WsHub::sweep(std::int64_t now_s, std::chrono::steady_clock::time_point now,
                   std::chrono::milliseconds stall_limit) {
   std::shared_lock lock(mutex_);
-  for (const auto& [id, entry] : connections_) {
+  for (const auto& entry : connections_) {
+    if (!entry.connection) continue;
     if (entry.client.expires_at <= now_s) {
       entry.connection->close(http::CloseCode::kUnauthorized, "token expired");
       continue;
@@ -119,20 +149,22 @@ void WsHub::sweep(std::int64_t now_s, std::chrono::steady_clock::time_point now,
 std::vector<std::string> WsHub::token_ids() const {
   std::shared_lock lock(mutex_);
   std::unordered_set<std::string> seen;
-  for (const auto& [id, entry] : connections_) seen.insert(entry.client.jti);
+  for (const auto& entry : connections_) {
+    if (entry.connection) seen.insert(entry.client.jti);
+  }
   return {seen.begin(), seen.end()};
 }
 
 void WsHub::revoke(const std::string& jti) {
   std::shared_lock lock(mutex_);
-  for (const auto& [id, entry] : connections_) {
-    if (entry.client.jti == jti) entry.connection->close(http::CloseCode::kUnauthorized, "logged out");
+  for (const auto& entry : connections_) {
+    if (entry.connection && entry.client.jti == jti) entry.connection->close(http::CloseCode::kUnauthorized, "logged out");
   }
 }
 
 std::size_t WsHub::size() const {
   std::shared_lock lock(mutex_);
-  return connections_.size();
+  return size_;
 }
 
 }  // namespace st::api

@@ -74,13 +74,21 @@ class WsHub {
 
  private:
   struct Entry {
-    std::shared_ptr<http::WsConnection> connection;
+    std::shared_ptr<http::WsConnection> connection;  // null: a free slot
     WsClient client;
+    std::uint32_t generation = 0;
   };
+  // A ConnId is its entry's slot (low 32 bits) and the slot's generation
+  // (high 32 bits; never 0, so no id is 0): the fan-out reaches a
+  // subscriber's connection by index, not by a hash lookup per message, and
+  // an id stays invalid once its connection detached, though the slot is
+  // reused.
+  [[nodiscard]] const Entry* find(ConnId id) const;
   const std::size_t max_symbols_;
   mutable std::shared_mutex mutex_;
-  ConnId next_id_ = 1;
-  std::unordered_map<ConnId, Entry> connections_;
+  std::vector<Entry> connections_;
+  std::vector<std::uint32_t> free_slots_;
+  std::size_t size_ = 0;
   std::unordered_map<UserId, std::vector<ConnId>> by_user_;
   SubscriptionIndex index_;
 };

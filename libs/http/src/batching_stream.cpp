@@ -1,5 +1,10 @@
 #include "batching_stream.hpp"
 
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
 namespace st::http::detail {
 namespace {
 
@@ -33,28 +38,48 @@ void BatchingStream::append_text(std::string_view payload) {
   pending_.append(payload);
 }
 
-void BatchingStream::flush() {
-  if (flushing_ || failed_ || pending_.empty()) return;
+bool BatchingStream::flush() {
+  if (flushing_ || failed_ || pending_.empty()) return true;
   auto owner = owner_.lock();
-  if (!owner) return;  // the session is going away
+  if (!owner) return true;  // the session is going away
+  if (write_at_once_) {
+    // MSG_DONTWAIT rather than the socket's non-blocking mode, which would
+    // change Beast's synchronous calls too.
+    const ssize_t n = ::send(next_.socket().native_handle(), pending_.data(), pending_.size(),
+                             MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      fail(boost::beast::error_code(errno, boost::system::system_category()));
+      return true;
+    }
+    const auto sent = static_cast<std::size_t>(std::max<ssize_t>(n, 0));
+    if (sent == pending_.size()) {
+      pending_.clear();
+      run_drained();
+      return true;
+    }
+    pending_.erase(0, sent);  // the socket is full: the rest goes asynchronously
+  }
   flushing_ = true;
   sending_.swap(pending_);
   write_started_.store(std::chrono::steady_clock::now().time_since_epoch().count());
   boost::asio::async_write(next_, boost::asio::buffer(sending_),
                            [this, owner = std::move(owner)](boost::beast::error_code ec, std::size_t) { on_written(ec); });
+  return false;
+}
+
+void BatchingStream::fail(boost::beast::error_code ec) {
+  // The read side sees the failure too and ends the session.
+  failed_ = true;
+  error_ = ec;
+  std::string().swap(pending_);
+  run_drained();
 }
 
 void BatchingStream::on_written(boost::beast::error_code ec) {
   flushing_ = false;
   write_started_.store(0);
   sending_.clear();
-  if (ec) {
-    // The read side sees the failure too and ends the session.
-    failed_ = true;
-    error_ = ec;
-    std::string().swap(pending_);
-    return run_drained();
-  }
+  if (ec) return fail(ec);
   if (on_written_) on_written_();  // the session appends its next batch
   flush();
   if (!flushing_) {

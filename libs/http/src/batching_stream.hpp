@@ -69,9 +69,17 @@ class BatchingStream {
 
   /// Appends one text frame (FIN, not masked); flush() sends it.
   void append_text(std::string_view payload);
+  /// With `on`, flush() first writes what it can at once (a non-blocking
+  /// send) and goes asynchronous only for what the socket did not take.
+  /// A connection that keeps up then costs one send() per batch and no
+  /// asynchronous operation, completion handler or reactor round trip; the
+  /// batch still leaves in one syscall. Off by default.
+  void write_at_once(bool on) { write_at_once_ = on; }
   /// Starts a socket write of everything appended, unless one is in flight
-  /// (its completion starts the next).
-  void flush();
+  /// (its completion starts the next). False when a write is in flight
+  /// after it (on_written follows); true when nothing is (everything was
+  /// written at once, nothing was pending, or the socket failed).
+  bool flush();
   [[nodiscard]] bool flushing() const { return flushing_; }
   /// When the socket write in flight started; the epoch (zero) when none is.
   [[nodiscard]] std::chrono::steady_clock::time_point write_started() const {
@@ -84,6 +92,7 @@ class BatchingStream {
 
  private:
   void on_written(boost::beast::error_code ec);
+  void fail(boost::beast::error_code ec);
   void run_drained();
 
   boost::beast::tcp_stream next_;
@@ -93,6 +102,7 @@ class BatchingStream {
   std::string sending_;  // the write in flight
   bool flushing_ = false;
   bool failed_ = false;
+  bool write_at_once_ = false;
   boost::beast::error_code error_;
   std::atomic<std::int64_t> write_started_{0};
   std::vector<std::move_only_function<void()>> drained_;

@@ -103,5 +103,27 @@ TEST_F(Wire, TeardownWaitsForWhatIsPending) {
   EXPECT_TRUE(at_once) << "nothing pending: runs at once";
 }
 
+TEST_F(Wire, WriteAtOnceSendsWithoutAnAsynchronousWriteUntilTheSocketIsFull) {
+  out->write_at_once(true);
+  out->append_text("now");
+  EXPECT_TRUE(out->flush()) << "a socket with room takes the batch at once";
+  EXPECT_FALSE(out->flushing());
+  EXPECT_EQ(out->write_started(), std::chrono::steady_clock::time_point{});
+  EXPECT_EQ(read(5), header({0x81, 3}) + "now");
+  EXPECT_EQ(written, 0) << "no asynchronous write, so no completion";
+
+  // More than the socket buffers while the peer does not read: the rest
+  // goes asynchronously, in order, behind what was sent at once.
+  const std::string big(8 << 20, 'b');
+  out->append_text(big);
+  EXPECT_FALSE(out->flush());
+  EXPECT_TRUE(out->flushing());
+  out->append_text("after");
+  const std::string expected = header({0x81, 127, 0, 0, 0, 0, 0, 0x80, 0, 0}) + big + header({0x81, 5}) + "after";
+  EXPECT_EQ(read(expected.size()), expected);
+  EXPECT_GE(written, 1);
+  EXPECT_FALSE(out->flushing());
+}
+
 }  // namespace
 }  // namespace st::http::detail

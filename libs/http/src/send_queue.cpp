@@ -1,15 +1,25 @@
 #include "send_queue.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace st::http {
 
+void SendQueue::grow() {
+  std::vector<Slot> bigger(std::max<std::size_t>(kKeptFrames, ring_.size() * 2));
+  for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move(at(i));
+  ring_ = std::move(bigger);
+  head_ = 0;
+}
+
 SendQueue::Push SendQueue::push(Payload frame, std::string_view key) {
   const std::size_t size = frame ? frame->size() : 0;
+  const std::size_t hash = key.empty() ? 0 : std::hash<std::string_view>{}(key);
   if (!key.empty()) {
-    if (auto it = pending_.find(std::string(key)); it != pending_.end()) {
-      auto& slot = slots_[static_cast<std::size_t>(it->second - front_seq_)];
+    for (std::size_t i = 0; i < count_; ++i) {
+      auto& slot = at(i);
+      if (slot.key_hash != hash || slot.key != key) continue;
       const std::size_t old = slot.frame ? slot.frame->size() : 0;
       if (bytes_ - old + size > max_bytes_) return Push::kOverflow;
       bytes_ = bytes_ - old + size;
@@ -18,30 +28,35 @@ SendQueue::Push SendQueue::push(Payload frame, std::string_view key) {
       return Push::kConflated;
     }
   }
-  if (slots_.size() + 1 > max_frames_ || bytes_ + size > max_bytes_) return Push::kOverflow;
-  if (!key.empty()) pending_.emplace(std::string(key), front_seq_ + slots_.size());
-  slots_.push_back({std::move(frame), std::string(key)});
-  peak_frames_ = std::max(peak_frames_, slots_.size());
+  if (count_ + 1 > max_frames_ || bytes_ + size > max_bytes_) return Push::kOverflow;
+  if (count_ == ring_.size()) grow();
+  auto& slot = at(count_);
+  slot.frame = std::move(frame);
+  slot.key_hash = hash;
+  slot.key.assign(key);  // short keys ("t:AAPL") fit the string's own buffer
+  ++count_;
   bytes_ += size;
   return Push::kQueued;
 }
 
 std::optional<Payload> SendQueue::pop() {
-  if (slots_.empty()) return std::nullopt;
-  Slot slot = std::move(slots_.front());
-  slots_.pop_front();
-  if (!slot.key.empty()) pending_.erase(slot.key);
-  ++front_seq_;
-  bytes_ -= slot.frame ? slot.frame->size() : 0;
-  if (slots_.empty()) {
-    // Give back what a burst allocated: an idle connection stays small. Not
-    // after every message: shrinking frees the deque's last block, which the
-    // next push allocates again.
-    if (peak_frames_ > kKeptFrames) slots_.shrink_to_fit();
-    peak_frames_ = 0;
-    if (pending_.bucket_count() > 16) pending_ = {};
+  if (count_ == 0) return std::nullopt;
+  auto& slot = at(0);
+  Payload frame = std::move(slot.frame);
+  slot.key.clear();
+  head_ = (head_ + 1) & (ring_.size() - 1);
+  --count_;
+  bytes_ -= frame ? frame->size() : 0;
+  if (count_ == 0) {
+    // Give back what a burst allocated. Not after every message: the ring
+    // is kept at its small size, so a connection that keeps up never
+    // allocates.
+    if (ring_.size() > kKeptFrames) {
+      ring_ = std::vector<Slot>(kKeptFrames);
+    }
+    head_ = 0;
   }
-  return std::move(slot.frame);
+  return frame;
 }
 
 }  // namespace st::http

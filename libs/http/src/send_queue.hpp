@@ -6,12 +6,19 @@
 // keys; frames without a key are kept. Overflow (too many frames or bytes)
 // is reported to the caller, which drops the connection: the queue never
 // grows past its limits. Not thread-safe: the connection guards it.
+//
+// A ring of slots, not a deque and a key -> slot map: the Kafka feed thread
+// pushes and a server thread pops, so every node a push allocated was freed
+// on another thread, and malloc's per-thread caches never served it (the
+// map node and the deque block were the fan-out's largest user-space cost).
+// The ring allocates only when it grows; a key is found by scanning the
+// pending slots (their hashes first), which conflation keeps few: a
+// connection's pending ticks are at most one per symbol it follows.
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "stocktracker/http/websocket.hpp"
 
@@ -27,27 +34,27 @@ class SendQueue {
   /// The oldest pending frame, removed; nullopt when empty.
   std::optional<Payload> pop();
 
-  [[nodiscard]] std::size_t frames() const { return slots_.size(); }
+  [[nodiscard]] std::size_t frames() const { return count_; }
   [[nodiscard]] std::size_t bytes() const { return bytes_; }
-  [[nodiscard]] bool empty() const { return slots_.empty(); }
+  [[nodiscard]] bool empty() const { return count_ == 0; }
   /// Frames replaced by a newer one of the same key since construction.
   [[nodiscard]] std::uint64_t conflated() const { return conflated_; }
 
  private:
   struct Slot {
     Payload frame;
-    std::string key;
+    std::size_t key_hash = 0;
+    std::string key;  // empty: never conflated
   };
-  // Frames a drained queue keeps room for (one block of the deque).
+  // Slots a drained queue keeps room for: an idle connection stays small.
   static constexpr std::size_t kKeptFrames = 8;
+  Slot& at(std::size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
+  void grow();
   std::size_t max_frames_;
   std::size_t max_bytes_;
-  std::size_t peak_frames_ = 0;  // the most pending since the queue was last empty
-  std::deque<Slot> slots_;
-  // key -> sequence number of its pending slot; slot i has sequence
-  // front_seq_ + i, so lookups survive pops without reindexing.
-  std::unordered_map<std::string, std::uint64_t> pending_;
-  std::uint64_t front_seq_ = 0;
+  std::vector<Slot> ring_;  // a power of two in size (or empty); count_ slots from head_ are pending
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
   std::size_t bytes_ = 0;
   std::uint64_t conflated_ = 0;
 };

@@ -69,5 +69,38 @@ TEST(SendQueue, ReportsOverflowOfFramesAndBytesWithoutChangingTheQueue) {
   EXPECT_EQ(pop_text(by_bytes), "1234567890");
 }
 
+TEST(SendQueue, KeepsOrderAndKeysAcrossTheRingWrappingAndGrowing) {
+  SendQueue q(64, 1 << 20);
+  int next_pop = 0;
+  int next_push = 0;
+  // Pending counts rise and fall across the ring's edge and past its first
+  // size, so slots wrap and move when it grows.
+  for (int round = 0; round < 50; ++round) {
+    const int push = 1 + (round * 7) % 20;
+    for (int i = 0; i < push; ++i, ++next_push) q.push(frame(std::to_string(next_push)));
+    const int pop = round % 3 == 0 ? push + 2 : push - 1;
+    for (int i = 0; i < pop && !q.empty(); ++i, ++next_pop) ASSERT_EQ(pop_text(q), std::to_string(next_pop));
+  }
+  while (!q.empty()) ASSERT_EQ(pop_text(q), std::to_string(next_pop++));
+  EXPECT_EQ(next_pop, next_push);
+  // A key pending behind wrapped slots is still found and conflated.
+  for (int i = 0; i < 6; ++i) q.push(frame("x"));
+  for (int i = 0; i < 6; ++i) q.pop();
+  // Built with += : GCC 12's -O3 -Wrestrict misfires on "literal" + std::string.
+  const auto numbered = [](const char* prefix, int i) {
+    std::string s = prefix;
+    s += std::to_string(i);
+    return s;
+  };
+  for (int i = 0; i < 5; ++i) q.push(frame(numbered("k", i)), numbered("K", i));
+  EXPECT_EQ(q.push(frame("k4 new"), "K4"), SendQueue::Push::kConflated);
+  EXPECT_EQ(q.push(frame("k0 new"), "K0"), SendQueue::Push::kConflated);
+  EXPECT_EQ(q.frames(), 5U);
+  EXPECT_EQ(pop_text(q), "k0 new");
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(pop_text(q), numbered("k", i));
+  EXPECT_EQ(pop_text(q), "k4 new");
+  EXPECT_EQ(q.bytes(), 0U);
+}
+
 }  // namespace
 }  // namespace st::http

@@ -2,7 +2,9 @@
 
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "batching_stream.hpp"
 #include "send_queue.hpp"
@@ -34,12 +36,14 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
  public:
   WsSession(beast::tcp_stream stream, const WsLimits& limits, std::shared_ptr<WsSessionHandler> handler)
       : ws_(std::move(stream)),
+        strand_(strand_of(ws_.get_executor())),
         limits_(limits),
         handler_(std::move(handler)),
         queue_(limits.queue_max_frames, limits.queue_max_bytes) {}
 
   void start(bhttp::request<bhttp::string_body> request, std::string subprotocol) {
     ws_.next_layer().bind(weak_from_this(), [this] { write_next(); });
+    ws_.next_layer().write_at_once(true);
     beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
     beast::error_code sndbuf_ec;  // best effort: the queue bounds memory either way
     beast::get_lowest_layer(ws_).socket().set_option(asio::socket_base::send_buffer_size(limits_.socket_send_buffer),
@@ -85,7 +89,41 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   void kick() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+    // Posted to the typed strand when the stream runs on one (the server's
+    // case): no copy of the type-erased executor per kick.
+    if (strand_) {
+      asio::post(*strand_, [self = shared_from_this()] { self->write_next(); });
+    } else {
+      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+    }
+  }
+
+  // One post to the io_context under the strands; from the server thread
+  // that runs it, each connection's post to its strand goes to that
+  // thread's private queue (no lock, no wake-up) and its handler memory is
+  // recycled on that thread. Split in a few shares so the server's threads
+  // start the writes in parallel.
+  void kick_batch(std::vector<std::shared_ptr<WsConnection>> batch) override {
+    constexpr std::size_t kShares = 2;
+    constexpr std::size_t kMinShare = 256;
+    if (!strand_) return WsConnection::kick_batch(std::move(batch));  // not the server's strands
+    const auto ioc = strand_->get_inner_executor();
+    const std::size_t shares = std::clamp<std::size_t>(batch.size() / kMinShare, 1, kShares);
+    const std::size_t per = (batch.size() + shares - 1) / shares;
+    for (std::size_t begin = 0; begin < batch.size(); begin += per) {
+      const std::size_t end = std::min(batch.size(), begin + per);
+      std::vector<std::shared_ptr<WsConnection>> share;
+      if (begin == 0 && end == batch.size()) {
+        share = std::move(batch);
+      } else {
+        share.assign(std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(begin)),
+                     std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(end)));
+      }
+      asio::post(ioc, [share = std::move(share)] {
+        for (const auto& c : share) c->kick();
+      });
+      if (end == batch.size()) break;
+    }
   }
 
   void close(CloseCode code, std::string_view reason) override {
@@ -153,29 +191,32 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   // Moves queued frames (up to kBatchBytes) into the stream and writes
-  // them in one go; runs again when that write completes.
+  // them in one go; runs again when that write completes. A batch the
+  // socket took at once (write_at_once) is followed by the next at once.
   void write_next() {
     auto& out = ws_.next_layer();
-    if (out.flushing()) return;  // its completion calls this again
-    {
-      std::lock_guard lock(mutex_);
-      if (!open_) return;
-      std::size_t bytes = 0;
-      while (bytes < kBatchBytes) {
-        auto popped = queue_.pop();
-        if (!popped) break;
-        const std::string_view text = *popped ? std::string_view(**popped) : std::string_view{};
-        out.append_text(text);
-        bytes += text.size() + 1;
+    for (;;) {
+      if (out.flushing()) return;  // its completion calls this again
+      {
+        std::lock_guard lock(mutex_);
+        if (!open_) return;
+        std::size_t bytes = 0;
+        while (bytes < kBatchBytes) {
+          auto popped = queue_.pop();
+          if (!popped) break;
+          const std::string_view text = *popped ? std::string_view(**popped) : std::string_view{};
+          out.append_text(text);
+          bytes += text.size() + 1;
+        }
+        if (bytes == 0) {
+          writing_ = false;
+          if (close_when_drained_) maybe_close_locked();
+          return;
+        }
+        writing_ = true;
       }
-      if (bytes == 0) {
-        writing_ = false;
-        if (close_when_drained_) maybe_close_locked();
-        return;
-      }
-      writing_ = true;
+      if (!out.flush()) return;  // in flight: its completion calls this again
     }
-    out.flush();
   }
 
   void maybe_close() {
@@ -201,7 +242,14 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     if (auto handler = std::exchange(handler_, nullptr)) handler->on_close();
   }
 
+  using Strand = asio::strand<asio::io_context::executor_type>;
+  static std::optional<Strand> strand_of(const asio::any_io_executor& executor) {
+    const auto* strand = executor.target<Strand>();
+    return strand != nullptr ? std::optional<Strand>(*strand) : std::nullopt;
+  }
+
   websocket::stream<BatchingStream> ws_;
+  const std::optional<Strand> strand_;  // the stream's executor, typed, when it is the server's strand
   const WsLimits limits_;
   std::shared_ptr<WsSessionHandler> handler_;  // reset after on_close: breaks any cycle through it
   beast::flat_buffer buffer_;

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stocktracker/http/http.hpp"
 
@@ -73,6 +74,14 @@ class WsConnection {
   virtual bool queue(Payload frame, std::string_view conflation_key = {}) = 0;
   /// Starts writing what queue() queued.
   virtual void kick() = 0;
+  /// kick() for every connection of `batch` (this one among them, all of
+  /// the same server), with one hand-off to the server's threads instead
+  /// of one per connection: a tick fanned out to a thousand idle
+  /// connections then wakes the server once, and each connection's write
+  /// is started from a server thread. The default kicks each in turn.
+  virtual void kick_batch(std::vector<std::shared_ptr<WsConnection>> batch) {
+    for (const auto& c : batch) c->kick();
+  }
   /// Sends a close frame with `code` and `reason` (after the frames already
   /// queued), then closes.
   virtual void close(CloseCode code, std::string_view reason) = 0;
