@@ -158,5 +158,28 @@ TEST_F(Hub, RevokeClosesEveryConnectionOfThatToken) {
   EXPECT_FALSE(a3->closed);
 }
 
+TEST_F(Hub, AnIdOfADetachedConnectionStaysInvalidWhenItsSlotIsReused) {
+  ConnId old_id = 0;
+  auto old = add(1, "j", kFarFuture, &old_id);
+  ASSERT_TRUE(hub.subscribe(old_id, {"A"}));
+  hub.detach(old_id);
+  ConnId new_id = 0;
+  auto reused = add(2, "k", kFarFuture, &new_id);
+  EXPECT_NE(new_id, old_id);
+  EXPECT_EQ(hub.size(), 1U);
+  // The old id neither subscribes nor detaches the connection now in its slot.
+  EXPECT_EQ(hub.subscribe(old_id, {"B"}), std::vector<std::string>{});
+  hub.detach(old_id);
+  EXPECT_EQ(hub.size(), 1U);
+  ASSERT_TRUE(hub.subscribe(new_id, {"C"}));
+  hub.publish_symbol("B", "t:B", [] { return std::string("b"); });
+  hub.publish_symbol("A", "t:A", [] { return std::string("a"); });
+  EXPECT_TRUE(reused->frames.empty());
+  EXPECT_TRUE(old->frames.empty());
+  hub.publish_symbol("C", "t:C", [] { return std::string("c"); });
+  ASSERT_EQ(reused->frames.size(), 1U);
+  EXPECT_EQ(*reused->frames[0], "c");
+}
+
 }  // namespace
 }  // namespace st::api
