@@ -8,13 +8,14 @@ BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/app/stocktracker
 
 .PHONY: help deps build build-asan web services-up services-down services-status \
-        run test test-unit test-integration test-asan bench chaos clean
+        run test test-unit test-integration test-asan bench chaos fuzz clean
 
 help:
 	@echo "make run            install, build, start PostgreSQL/Redis/Kafka, run the whole pipeline"
 	@echo "make test           install, build, start the servers, run every test"
 	@echo "make bench          run the benchmarks, write docs/benchmarks.md"
 	@echo "make chaos          run the fault tests at full size (kill -9, zombie, scaling, broker restart), write docs/chaos.md"
+	@echo "make fuzz           every parser under libFuzzer with ASan/UBSan, FUZZ_SECONDS each (600), write docs/fuzzing.md"
 	@echo "make web            build the dashboard (web/ -> web/dist)"
 	@echo "make services-up    start the local servers only (services-down stops them, services-status shows them)"
 	@echo "make clean          stop the servers, delete build/ and var/"
@@ -58,6 +59,17 @@ bench: build
 # the same tests small); restarts the Kafka broker it started.
 chaos: build
 	@scripts/chaos.sh $(BUILD)
+
+# Every parser of outside input under libFuzzer with ASan+UBSan (tests/fuzz,
+# clang 19 in build/fuzz), FUZZ_SECONDS each, two at a time; writes
+# docs/fuzzing.md and fails if a target crashed. Only this target installs
+# clang (install-deps.sh fuzz).
+FUZZ_SECONDS ?= 600
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@cmake --preset fuzz > /dev/null
+	@cmake --build --preset fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh build/fuzz
 
 clean:
 	-@scripts/services.sh down

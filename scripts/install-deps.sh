@@ -20,6 +20,12 @@ PACKAGES=(
   python3-venv # scripts/pyenv.sh: the venv of the API contract test (schemathesis)
   chromium # tests/e2e/dashboard.sh: the dashboard's browser test (driven by playwright-core)
 )
+# `install-deps.sh fuzz` (make fuzz) adds the fuzzing tool chain: GCC 12 has
+# no libFuzzer, and clang 14 cannot compile libstdc++ 12's <expected>, so
+# clang 19 from bookworm. Only make fuzz asks for it; make run/test do not.
+if [[ "${1:-}" == fuzz ]]; then
+  PACKAGES+=(clang-19 libfuzzer-19-dev libclang-rt-19-dev)
+fi
 # Node.js and npm build the dashboard (web/). A machine that has its own
 # (NodeSource, nvm) keeps it; otherwise Debian's Node.js 18, which Vite 6 supports.
 if ! command -v npm > /dev/null 2>&1; then

@@ -165,8 +165,11 @@ Result<AccessClaims> TokenService::verify(std::string_view token) const {
   }
   JwtPtr jwt(raw);
   if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return invalid("token algorithm is not HS256");
-  CString grants(jwt_get_grants_json(jwt.get(), nullptr));
-  auto claims = grants ? parse_object(grants.get()) : std::nullopt;
+  // The claims are read from the signed payload itself, strictly, not from
+  // libjwt's copy: libjwt's JSON reader stops at a NUL byte, so it took
+  // "{...}\0<anything>" as the object before the NUL (found by tests/fuzz/jwt).
+  const auto payload = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+  auto claims = payload ? parse_object(*payload) : std::nullopt;
   if (!claims) return invalid("token claims are not a JSON object");
   return check_claims(*claims, clock_.now_ms() / 1000);
 }

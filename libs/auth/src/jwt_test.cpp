@@ -90,6 +90,14 @@ TEST_F(Jwt, HandCraftedValidTokenIsAccepted) {
   EXPECT_TRUE(tokens_.verify(craft(kHs256, with_array)));
 }
 
+// Found by tests/fuzz/jwt: libjwt reads the claims only up to a NUL byte,
+// so a signed payload of an object, a NUL and anything was accepted.
+TEST_F(Jwt, ClaimsWithBytesAfterTheObjectAreRefused) {
+  expect_refused(craft(kHs256, claims() + std::string(28, '\0')), "claims are not a JSON object");
+  expect_refused(craft(kHs256, claims() + std::string("\0{\"sub\":\"1\"}", 12)), "claims are not a JSON object");
+  expect_refused(craft(kHs256, claims() + "x"), "");
+}
+
 TEST_F(Jwt, AlgNoneIsRefused) {
   const std::string input =
       base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + base64url_encode(claims());

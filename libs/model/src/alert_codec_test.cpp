@@ -150,6 +150,20 @@ TEST(PreferencesCodec, KeepsParamsAsCompactJson) {
   EXPECT_EQ(p->rules.at(0).params, R"({"price":200,"x":[]})");
 }
 
+// Found by tests/fuzz (alert_messages): a params number Boost.JSON 1.81 read
+// one unit in the last place off was written back as a different number,
+// so a rule's parameters changed each time the record was re-encoded.
+TEST(PreferencesCodec, ParamsNumbersSurviveReencoding) {
+  for (const char* number : {"1111111111111111111114", "113174.08150182823", "1.1111111111111111E21"}) {
+    auto p = decode_preferences(
+        test::edited(test::kPreferencesJson, "{\"price\":200}", std::string("{\"price\":") + number + "}"));
+    ASSERT_TRUE(p) << p.error().message;
+    auto again = decode_preferences(encode(*p));
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->rules.at(0).params, p->rules.at(0).params) << number;
+  }
+}
+
 TEST(PreferencesCodec, ValidatesTrackedAndThreshold) {
   EXPECT_EQ(preferences_error("[\"AAPL\",\"MSFT\"]", "[\"AAPL\",\"AAPL\"]"),
             "schema: tracked: items must be unique");

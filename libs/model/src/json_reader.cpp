@@ -1,8 +1,9 @@
 #include "json_reader.hpp"
 
-#include <boost/json/parse.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_stack.hpp>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -53,7 +54,76 @@ bool numbers_finite(const boost::json::value& v) {
   return true;
 }
 
+/// Builds the DOM as boost::json::parse's own handler does, with every
+/// fractional or exponent number read again from its text (precise_double).
+class PreciseHandler {
+ public:
+  static constexpr std::size_t max_object_size = boost::json::object::max_size();
+  static constexpr std::size_t max_array_size = boost::json::array::max_size();
+  static constexpr std::size_t max_key_size = boost::json::string::max_size();
+  static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+  using ec_t = boost::json::error_code;
+  using sv_t = boost::json::string_view;
+
+  PreciseHandler(boost::json::storage_ptr sp, unsigned char* temp, std::size_t temp_size)
+      : st(std::move(sp), temp, temp_size) {}
+
+  boost::json::value_stack st;
+
+  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_end(ec_t&) { return true; }
+  bool on_object_begin(ec_t&) { return true; }
+  bool on_object_end(std::size_t n, ec_t&) { return st.push_object(n), true; }
+  bool on_array_begin(ec_t&) { return true; }
+  bool on_array_end(std::size_t n, ec_t&) { return st.push_array(n), true; }
+  bool on_key_part(sv_t s, std::size_t, ec_t&) { return st.push_chars(s), true; }
+  bool on_key(sv_t s, std::size_t, ec_t&) { return st.push_key(s), true; }
+  bool on_string_part(sv_t s, std::size_t, ec_t&) { return st.push_chars(s), true; }
+  bool on_string(sv_t s, std::size_t, ec_t&) { return st.push_string(s), true; }
+  // A number split over several writes arrives in parts; parse_json writes
+  // once, but the parts are kept rather than assumed away.
+  bool on_number_part(sv_t s, ec_t&) { return number_.append(s.data(), s.size()), true; }
+  bool on_int64(std::int64_t i, sv_t, ec_t&) { return number_.clear(), st.push_int64(i), true; }
+  bool on_uint64(std::uint64_t u, sv_t, ec_t&) { return number_.clear(), st.push_uint64(u), true; }
+  bool on_double(double d, sv_t s, ec_t&) {
+    if (number_.empty()) {
+      d = precise_double(std::string_view(s.data(), s.size()), d);
+    } else {
+      number_.append(s.data(), s.size());
+      d = precise_double(number_, d);
+      number_.clear();
+    }
+    st.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, ec_t&) { return st.push_bool(b), true; }
+  bool on_null(ec_t&) { return st.push_null(), true; }
+  bool on_comment_part(sv_t, ec_t&) { return true; }
+  bool on_comment(sv_t, ec_t&) { return true; }
+
+ private:
+  std::string number_;
+};
+
 }  // namespace
+
+double precise_double(std::string_view number, double fallback) {
+  double d = 0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), d);
+  return ec == std::errc{} && end == number.data() + number.size() ? d : fallback;
+}
+
+boost::json::value parse_json(std::string_view json, boost::system::error_code& ec, boost::json::storage_ptr storage,
+                              const boost::json::parse_options& opts) {
+  unsigned char temp[BOOST_JSON_STACK_BUFFER_SIZE];
+  boost::json::basic_parser<PreciseHandler> parser(opts, boost::json::storage_ptr(), temp, sizeof temp);
+  parser.handler().st.reset(std::move(storage));
+  const std::size_t used = parser.write_some(false, json.data(), json.size(), ec);
+  if (!ec && used < json.size()) ec = boost::json::error::extra_data;
+  if (ec) return nullptr;
+  return parser.handler().st.release();
+}
 
 Result<boost::json::object> parse_object(std::string_view json, boost::json::storage_ptr storage) {
   if (json.size() > kMaxMessageBytes) {
@@ -63,7 +133,7 @@ Result<boost::json::object> parse_object(std::string_view json, boost::json::sto
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 16;
-  boost::json::value v = boost::json::parse(json, ec, std::move(storage), opts);
+  boost::json::value v = parse_json(json, ec, std::move(storage), opts);
   if (ec) return fail(Errc::kInvalidInput, "parse: malformed JSON: " + ec.message());
   if (!v.is_object()) return fail(Errc::kInvalidInput, "parse: message must be a JSON object");
   return std::move(v.as_object());

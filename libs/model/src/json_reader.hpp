@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <limits>
@@ -43,6 +44,19 @@ inline constexpr NumberBounds kSentimentBounds{-1, 1};
 /// Parses `json` (size-limited) into an object, or fails with a reason.
 /// `storage` backs the parsed object (a per-message monotonic buffer).
 Result<boost::json::object> parse_object(std::string_view json, boost::json::storage_ptr storage);
+
+/// boost::json::parse, except that numbers with a fraction or an exponent
+/// are correctly rounded. Boost.JSON 1.81 reads about one in ten 17-digit
+/// decimals one unit in the last place off, so a double the encoders wrote
+/// in its shortest round-trip form (std::to_chars) came back as another
+/// double: a candle's vwap, an alert's price, a rule's threshold changed on
+/// the way through Kafka. Every reader of the model module parses with it.
+boost::json::value parse_json(std::string_view json, boost::system::error_code& ec,
+                              boost::json::storage_ptr storage = {}, const boost::json::parse_options& opts = {});
+
+/// The double a JSON number's text denotes, correctly rounded (std::from_chars);
+/// `fallback` (Boost.JSON's reading) when the text is out of double's range.
+double precise_double(std::string_view number, double fallback);
 
 class ObjectReader {
  public:

@@ -1,9 +1,10 @@
 #include "stocktracker/model/rule_params.hpp"
 
-#include <boost/json/parse.hpp>
 #include <cmath>
 #include <initializer_list>
 #include <optional>
+
+#include "json_reader.hpp"
 
 namespace st::model {
 namespace {
@@ -78,7 +79,7 @@ std::optional<Fail> unknown_key(const json::object& o, RuleKind kind, std::initi
 
 std::expected<RuleParams, ParamError> parse_rule_params(RuleKind kind, std::string_view params_json) {
   boost::system::error_code ec;
-  const auto parsed = json::parse(params_json, ec);
+  const auto parsed = detail::parse_json(params_json, ec);  // thresholds exactly as written
   if (ec || !parsed.is_object()) return Fail(ParamError{"params", "must be an object"});
   const json::object& o = parsed.as_object();
   RuleParams p;

@@ -3,6 +3,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse_options.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -102,7 +103,8 @@ class TickHandler {
     return took();
   }
   bool on_uint64(std::uint64_t, json::string_view, json::error_code& ec) { return refuse(ec); }
-  bool on_double(double d, json::string_view, json::error_code& ec) {
+  bool on_double(double d, json::string_view text, json::error_code& ec) {
+    d = precise_double(std::string_view(text.data(), text.size()), d);  // as the full reader
     if (field_ != kPrice || !in_price_bounds(d)) return refuse(ec);
     tick.price = d;
     return took();
@@ -133,8 +135,8 @@ class TickHandler {
 /// time than the SAX parser (BM_DecodeTick), whose time was the largest part
 /// of a tick's cost in the processor. It answers only when it is sure the SAX reader would accept
 /// the same text with the same value (strings of printable ASCII without
-/// escapes, non-negative integers of at most 18 digits, prices whose digits
-/// Boost.JSON turns into a double exactly as computed here, see
+/// escapes, non-negative integers of at most 18 digits, prices without an
+/// exponent, correctly rounded as the other readers read them, see
 /// read_price). Any other text, valid or not, is nullopt and goes to the
 /// SAX reader.
 class TickScanner {
@@ -215,17 +217,17 @@ class TickScanner {
     int count = 0;
     return read_digits(out, count) && (p_ == end_ || (*p_ != '.' && (*p_ | 32) != 'e'));
   }
-  /// Boost.JSON 1.81 reads "I.F" (no exponent) as double(mantissa of the
-  /// digits) / 10^|F| whenever the mantissa holds every digit exactly: with
-  /// at most 15 digits on both of its paths, and with 16 to 18 digits (at
-  /// most 15 on each side of the point) on its fast path, taken when at
-  /// least 33 bytes remain from the first digit (always true here: the
-  /// fields after the price take more). The same two operations here give
-  /// the same bits; other spellings are the SAX reader's.
+  /// "I" or "I.F" without an exponent, read as every reader of the module
+  /// reads a number: correctly rounded (precise_double). With at most 15
+  /// digits in all, the mantissa and the power of ten are exact doubles, so
+  /// one division is the correctly rounded value, and cheaper than
+  /// std::from_chars, which reads the longer ones (the shortest round-trip
+  /// form of most doubles has 16 or 17 digits). Other spellings are the SAX
+  /// reader's.
   bool read_price(double& out) {
     static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    const auto remain = end_ - p_;
+    const char* const start = p_;
     std::int64_t whole = 0;
     int whole_digits = 0;
     if (!read_digits(whole, whole_digits)) return false;
@@ -234,21 +236,18 @@ class TickScanner {
       out = static_cast<double>(whole);  // an integer: on_int64
       return true;
     }
-    if (whole_digits > 15) return false;
     const char* const frac = ++p_;
-    const char* const limit = end_ - p_ > 16 ? p_ + 16 : end_;
-    const char* q = p_;
-    // Unsigned: too many digits wrap (defined) and are refused below.
+    // Unsigned: past 19 digits the mantissa wraps (defined) and is not used.
     auto mantissa = static_cast<std::uint64_t>(whole);
-    for (; q != limit && is_digit(*q); ++q) mantissa = mantissa * 10 + static_cast<unsigned>(*q - '0');
-    p_ = q;
-    const auto frac_digits = static_cast<int>(q - frac);
-    if (frac_digits == 0 || frac_digits > 15) return false;
-    if (p_ != end_ && (*p_ | 32) == 'e') return false;
-    const int digits = whole_digits + frac_digits;
-    if (digits > 18 || (digits > 15 && remain < 33)) return false;
-    out = static_cast<double>(mantissa) / kPow10[frac_digits];
-    return true;
+    for (; p_ != end_ && is_digit(*p_); ++p_) mantissa = mantissa * 10 + static_cast<unsigned>(*p_ - '0');
+    const auto frac_digits = static_cast<int>(p_ - frac);
+    if (frac_digits == 0 || (p_ != end_ && (*p_ | 32) == 'e')) return false;
+    if (whole_digits + frac_digits <= 15) {
+      out = static_cast<double>(mantissa) / kPow10[frac_digits];
+      return true;
+    }
+    const auto [end, ec] = std::from_chars(start, p_, out);
+    return ec == std::errc{} && end == p_;
   }
 
   const char* p_;

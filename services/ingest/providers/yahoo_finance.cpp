@@ -59,6 +59,21 @@ std::optional<double> number(const boost::json::value& v) {
   return std::nullopt;
 }
 
+/// Seconds since the epoch, whole and within the schemas' times (1970 to
+/// 9999-12-31), or nullopt: converting a larger double to an integer is
+/// undefined behaviour (found by tests/fuzz/provider_responses).
+std::optional<std::int64_t> epoch_seconds(std::optional<double> v) {
+  constexpr double kLastSecond = 253402300799;  // 9999-12-31T23:59:59Z
+  if (!v || *v != std::floor(*v) || *v < 0 || *v > kLastSecond) return std::nullopt;
+  return static_cast<std::int64_t>(*v);
+}
+
+/// An exchange's UTC offset in whole seconds, at most a day either way.
+std::optional<std::int64_t> utc_offset_seconds(std::optional<double> v) {
+  if (!v || *v != std::floor(*v) || std::abs(*v) > 86'400) return std::nullopt;
+  return static_cast<std::int64_t>(*v);
+}
+
 const boost::json::array* array_at(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v != nullptr ? v->if_array() : nullptr;
@@ -138,9 +153,9 @@ FetchResult read_chart(const httpclient::Response& response, std::string_view sy
   const std::int64_t bar_seconds =
       granularity != nullptr && granularity->is_string() ? intraday_seconds(granularity->get_string()) : 60;
   const auto* offset_value = meta.if_contains("gmtoffset");
-  const auto gmtoffset_s = offset_value != nullptr ? number(*offset_value) : std::nullopt;
+  const auto gmtoffset_s = offset_value != nullptr ? utc_offset_seconds(number(*offset_value)) : std::nullopt;
   const auto* market_time_value = meta.if_contains("regularMarketTime");
-  const auto market_time_s = market_time_value != nullptr ? number(*market_time_value) : std::nullopt;
+  const auto market_time_s = market_time_value != nullptr ? epoch_seconds(number(*market_time_value)) : std::nullopt;
   if (bar_seconds == 0 && !gmtoffset_s) {
     return malformed(kId, "schema", "meta.gmtoffset: needed to place daily bars", response.body);
   }
@@ -157,7 +172,7 @@ FetchResult read_chart(const httpclient::Response& response, std::string_view sy
     const auto* price_value = meta.if_contains("regularMarketPrice");
     const auto price = price_value != nullptr ? number(*price_value) : std::nullopt;
     if (price && market_time_s) {
-      accept_tick(r, make_tick(*price, 0, static_cast<EpochMs>(*market_time_s) * 1000), boost::json::serialize(meta));
+      accept_tick(r, make_tick(*price, 0, *market_time_s * 1000), boost::json::serialize(meta));
     }
     finish_rows(r, kId);
     return r;
@@ -183,11 +198,11 @@ FetchResult read_chart(const httpclient::Response& response, std::string_view sy
     if (c.is_null()) continue;  // a minute without trades
     const std::string row_text = boost::json::serialize(boost::json::object{{"timestamp", t}, {"close", c}, {"volume", v}});
     const std::string at = "[" + std::to_string(i) + "]";
-    const auto seconds = number(t);
+    const auto seconds = epoch_seconds(number(t));
     const auto price = number(c);
     const auto volume = v.is_null() ? std::optional<double>(0) : number(v);
-    if (!seconds || *seconds != std::floor(*seconds)) {
-      r.rejected.push_back({"schema: yahoo: timestamp" + at + ": must be whole seconds", row_text});
+    if (!seconds) {
+      r.rejected.push_back({"schema: yahoo: timestamp" + at + ": must be whole seconds from 1970 to 9999", row_text});
       continue;
     }
     if (!price) {
@@ -198,15 +213,15 @@ FetchResult read_chart(const httpclient::Response& response, std::string_view sy
       r.rejected.push_back({"schema: yahoo: volume" + at + ": must be a non-negative integer", row_text});
       continue;
     }
-    const auto start_s = static_cast<std::int64_t>(*seconds);
+    const std::int64_t start_s = *seconds;
     EpochMs ts = start_s * 1000;
     if (bar_seconds > 0) {
-      if (market_time_s && start_s + bar_seconds > static_cast<std::int64_t>(*market_time_s)) continue;  // still forming
+      if (market_time_s && start_s + bar_seconds > *market_time_s) continue;  // still forming
     } else {
       // The bar's exchange-local day; gmtoffset is today's offset, an hour
       // off across a DST change, which cannot move a session's open to
       // another day.
-      const std::int64_t local_day = floor_div(start_s + static_cast<std::int64_t>(*gmtoffset_s), 86'400);
+      const std::int64_t local_day = floor_div(start_s + *gmtoffset_s, 86'400);
       ts = std::min(now, new_york_close_utc(local_day));
     }
     accept_tick(r, make_tick(*price, static_cast<std::int64_t>(*volume), ts), row_text);

@@ -109,6 +109,28 @@ TEST(Yahoo, BadValuesInARowAreRejectedAndTheRestKept) {
   EXPECT_EQ(r.rejected[1].reason, "schema: yahoo: volume[1]: must be a non-negative integer");
 }
 
+// Found by tests/fuzz/provider_responses: times far outside int64 were
+// converted to integers (undefined behaviour, a UBSan report).
+TEST(Yahoo, TimesOutsideTheSchemasRangeAreRejectedNotConverted) {
+  const auto body = edited_chart([](boost::json::object& result) {
+    result.at("timestamp").as_array()[0] = 1.7108888e113;
+    result.at("timestamp").as_array()[1] = -1e30;
+    result.at("meta").as_object()["regularMarketTime"] = 1e300;
+  });
+  const auto r = read_chart(answer(body), "AAPL", kMonday);
+  EXPECT_EQ(r.outcome, Outcome::kOk);
+  ASSERT_EQ(r.rejected.size(), 2u);
+  EXPECT_EQ(r.rejected[0].reason, "schema: yahoo: timestamp[0]: must be whole seconds from 1970 to 9999");
+  EXPECT_EQ(r.rejected[1].reason, "schema: yahoo: timestamp[1]: must be whole seconds from 1970 to 9999");
+  EXPECT_EQ(r.ticks.size(), 7u);  // no market time: none is taken for a bar still forming
+
+  const auto daily = read_chart(answer(replaced(fixture("yahoo/chart_AAPL_1d.json"), R"("gmtoffset": -14400, "timezone")",
+                                                R"("gmtoffset": 1e300, "timezone")")),
+                                "AAPL", kMonday);
+  EXPECT_EQ(daily.outcome, Outcome::kMalformed);
+  EXPECT_NE(daily.detail.find("meta.gmtoffset"), std::string::npos) << daily.detail;
+}
+
 TEST(Yahoo, MinorUnitPricesAreTurnedIntoTheMajorCurrency) {
   const auto r = read_chart(answer(replaced(fixture("yahoo/chart_AAPL_1m.json"), R"("currency": "USD")",
                                             R"("currency": "GBp")")),

@@ -25,22 +25,43 @@ std::string product_token(std::string_view user_agent) {
   return lower(user_agent.substr(0, end));
 }
 
-bool match_from(std::string_view pattern, std::string_view path) {
-  if (pattern.empty()) return true;  // a prefix match
-  if (pattern == "$") return path.empty();
-  if (pattern.front() == '*') {
-    for (std::size_t skip = 0; skip <= path.size(); ++skip) {
-      if (match_from(pattern.substr(1), path.substr(skip))) return true;
+/// `pattern` ('*' any run, other bytes themselves) against the whole of
+/// `path`, or against a prefix of it when `prefix`. Greedy with a return
+/// to the last '*' only: at most pattern x path steps. (A recursive match
+/// that tried every split at every '*' took exponential time on a
+/// robots.txt line such as "Disallow: /*a*a*a*...*b", found by
+/// tests/fuzz/scraper: any site could stall the scraper's thread.)
+bool wildcard_match(std::string_view pattern, std::string_view path, bool prefix) {
+  constexpr std::size_t kNone = std::string_view::npos;
+  std::size_t p = 0, s = 0;
+  std::size_t star = kNone, star_s = 0;  // the last '*' seen, and where its run ends now
+  while (s < path.size()) {
+    if (p == pattern.size() && prefix) return true;
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_s = s;
+    } else if (p < pattern.size() && pattern[p] == path[s]) {
+      ++p;
+      ++s;
+    } else if (star != kNone) {
+      p = star + 1;  // the last '*' takes one more byte
+      s = ++star_s;
+    } else {
+      return false;
     }
-    return false;
   }
-  if (path.empty() || pattern.front() != path.front()) return false;
-  return match_from(pattern.substr(1), path.substr(1));
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 }  // namespace
 
-bool robots_pattern_matches(std::string_view pattern, std::string_view path) { return match_from(pattern, path); }
+bool robots_pattern_matches(std::string_view pattern, std::string_view path) {
+  // Only a '$' that ends the pattern anchors it; anywhere else it is a byte.
+  const bool anchored = !pattern.empty() && pattern.back() == '$';
+  if (anchored) pattern.remove_suffix(1);
+  return wildcard_match(pattern, path, !anchored);
+}
 
 RobotsRules RobotsRules::disallow_all() {
   RobotsRules r;

@@ -133,6 +133,34 @@ TEST(Robots, StarGroupWildcardsAndAnchors) {
   EXPECT_TRUE(google.allowed("/robots.txt"));
 }
 
+// Found by tests/fuzz/scraper: each '*' tried every split recursively, so a
+// hostile robots.txt line took exponential time (this one: 2^25 and more).
+TEST(Robots, ManyWildcardsTakeLinearTime) {
+  std::string pattern = "/";
+  for (int i = 0; i < 25; ++i) pattern += "*a";
+  const std::string path = "/" + std::string(400, 'a');
+  EXPECT_FALSE(robots_pattern_matches(pattern + "*b", path));
+  EXPECT_FALSE(robots_pattern_matches(pattern + "$", path + "b"));
+  EXPECT_TRUE(robots_pattern_matches(pattern + "$", path));
+  EXPECT_TRUE(robots_pattern_matches(pattern, path + "b"));
+}
+
+TEST(Robots, PatternsMatchAsBefore) {
+  EXPECT_TRUE(robots_pattern_matches("", "/x"));
+  EXPECT_TRUE(robots_pattern_matches("/", "/x"));
+  EXPECT_TRUE(robots_pattern_matches("$", ""));
+  EXPECT_FALSE(robots_pattern_matches("$", "/"));
+  EXPECT_TRUE(robots_pattern_matches("*$", "/anything"));
+  EXPECT_TRUE(robots_pattern_matches("/a$b", "/a$bc"));  // '$' inside is a byte
+  EXPECT_FALSE(robots_pattern_matches("/a$b", "/ab"));
+  EXPECT_TRUE(robots_pattern_matches("/x$$", "/x$"));
+  EXPECT_FALSE(robots_pattern_matches("/x$$", "/x$y"));
+  EXPECT_TRUE(robots_pattern_matches("/*.pdf$", "/docs/a.pdf"));
+  EXPECT_FALSE(robots_pattern_matches("/*.pdf$", "/docs/a.pdf?x=1"));
+  EXPECT_TRUE(robots_pattern_matches("/**/a*", "/x/y/a"));
+  EXPECT_FALSE(robots_pattern_matches("/private", "/priv"));
+}
+
 TEST(Robots, EmptyAndUnreachable) {
   EXPECT_TRUE(RobotsRules::parse("", kUs).allowed("/anything"));
   EXPECT_TRUE(RobotsRules::parse("User-agent: *\nDisallow:\n", kUs).allowed("/anything"));
