@@ -210,20 +210,25 @@ void ObjectReader::integer(std::string_view key, std::int64_t& out, std::int64_t
   if (v == nullptr) return;
   // 2^63 is exact as a double; JSON Schema counts 5.0 as an integer.
   constexpr double kTwoPow63 = 9223372036854775808.0;
+  std::int64_t n = 0;
   if (v->is_int64()) {
-    out = v->get_int64();
+    n = v->get_int64();
   } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    out = static_cast<std::int64_t>(v->get_uint64());
+    n = static_cast<std::int64_t>(v->get_uint64());
   } else if (v->is_double() && std::trunc(v->get_double()) == v->get_double() && v->get_double() >= -kTwoPow63 &&
              v->get_double() < kTwoPow63) {
-    out = static_cast<std::int64_t>(v->get_double());
+    n = static_cast<std::int64_t>(v->get_double());
   } else {
     return reject(key, "must be an integer");
   }
-  if (out < min || out > max) {
-    reject(key, max == INT64_MAX ? "must be at least " + std::to_string(min)
-                                 : "must be from " + std::to_string(min) + " to " + std::to_string(max));
+  // Out of range leaves `out` as it was: the callers' checks after the
+  // fields (e.g. end_ts == start_ts + 300000) then never compute with an
+  // unchecked value (a start_ts of 2^63 - 1 overflowed; make fuzz found it).
+  if (n < min || n > max) {
+    return reject(key, max == INT64_MAX ? "must be at least " + std::to_string(min)
+                                        : "must be from " + std::to_string(min) + " to " + std::to_string(max));
   }
+  out = n;
 }
 
 void ObjectReader::timestamp(std::string_view key, EpochMs& out) { integer(key, out, 1, kMaxEpochMs); }
