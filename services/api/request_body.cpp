@@ -1,8 +1,8 @@
 #include "request_body.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
+
+#include "stocktracker/model/json.hpp"
 
 namespace st::api {
 
@@ -28,7 +28,7 @@ std::expected<boost::json::object, http::Response> parse_body(const http::Reques
     return std::unexpected(http::problem(415, "Unsupported Media Type", "the body must be application/json"));
   }
   boost::system::error_code ec;
-  auto value = boost::json::parse(req.body, ec);
+  auto value = model::parse_json(req.body, ec);  // numbers correctly rounded
   if (ec) return std::unexpected(http::problem(400, "Invalid request body", "the body is not valid JSON"));
   if (!value.is_object()) {
     return std::unexpected(http::problem(400, "Invalid request body", "the body must be a JSON object"));

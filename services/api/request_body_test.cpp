@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <charconv>
+#include <cstdlib>
 
 namespace st::api {
 namespace {
@@ -17,6 +19,26 @@ http::Request post(std::string body) {
 
 std::string field_of(const http::Response& res) {
   return std::string(boost::json::parse(res.body).as_object().at("field").as_string());
+}
+
+TEST(RequestBody, NumbersAreCorrectlyRounded) {
+  // Boost.JSON 1.81 reads some long decimals one unit in the last place
+  // off; a threshold PUT, read back (shortest form) and PUT again then
+  // changed (make fuzz, api_bodies). Every decimal of a body is read as
+  // strtod reads it, and its shortest form reads back as the same double.
+  for (const char* text : {"2.184467440737095516165", "0.30000000000000004", "99.99999999999999",
+                           "1.7976931348623157e308", "5e-324", "123.456"}) {
+    auto r = parse_body(post(std::string(R"({"x":)") + text + "}"), {"x"});
+    ASSERT_TRUE(r) << text;
+    const double read = r->at("x").as_double();
+    EXPECT_EQ(read, std::strtod(text, nullptr)) << text;
+    char shortest[32];
+    const auto [end, ec] = std::to_chars(shortest, shortest + sizeof shortest, read);
+    ASSERT_EQ(ec, std::errc{});
+    auto again = parse_body(post(R"({"x":)" + std::string(shortest, end) + "}"), {"x"});
+    ASSERT_TRUE(again) << text;
+    EXPECT_EQ(again->at("x").as_double(), read) << text;
+  }
 }
 
 TEST(RequestBody, PrivilegedAndUnknownFieldsAreRefusedByName) {

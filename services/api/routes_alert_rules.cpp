@@ -3,7 +3,6 @@
 // /rearm. Every query is filtered by the caller's user id (another user's
 // rule is a 404), and every change writes the user's whole state to the
 // outbox in the same transaction (begin_user_change, enqueue_preferences).
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "context.hpp"
@@ -13,6 +12,7 @@
 #include "stocktracker/base/json_escape.hpp"
 #include "stocktracker/base/time_format.hpp"
 #include "stocktracker/model/alert_messages.hpp"
+#include "stocktracker/model/json.hpp"
 #include "stocktracker/model/rule_params.hpp"
 #include "stocktracker/pg/transaction.hpp"
 #include "user_store.hpp"
@@ -170,7 +170,7 @@ std::optional<http::Response> load_draft(pg::Connection& conn, UserId user, cons
   if (!rows->is_null(0, 1)) draft.company = CompanyRef{std::string(rows->get(0, 1)), std::string(rows->get(0, 2))};
   draft.kind = model::parse_enum<model::RuleKind>(rows->get(0, 3));
   boost::system::error_code ec;
-  auto params = boost::json::parse(rows->get(0, 4), ec);
+  auto params = model::parse_json(rows->get(0, 4), ec);
   if (!ec && params.is_object()) draft.params = std::move(params.as_object());
   draft.repeat_mode = model::parse_enum<model::RepeatMode>(rows->get(0, 5)).value_or(model::RepeatMode::kRepeat);
   draft.cooldown_seconds = rows->get_int(0, 6);

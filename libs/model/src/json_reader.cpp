@@ -1,5 +1,7 @@
 #include "json_reader.hpp"
 
+#include "stocktracker/model/json.hpp"
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
@@ -329,3 +331,11 @@ Status ObjectReader::finish() {
 }
 
 }  // namespace st::model::detail
+
+namespace st::model {
+
+boost::json::value parse_json(std::string_view json, boost::system::error_code& ec) {
+  return detail::parse_json(json, ec);
+}
+
+}  // namespace st::model
