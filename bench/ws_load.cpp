@@ -67,6 +67,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_process.hpp"
 #include "stocktracker/base/clock.hpp"
 #include "stocktracker/kafka/kafka.hpp"
 #include "stocktracker/model/codec.hpp"
@@ -202,25 +203,6 @@ std::size_t rss_kib(int pid) {
     if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
   }
   return 0;
-}
-
-/// CPU time (user + system) the process has used, from /proc/<pid>/stat:
-/// delivered messages per server CPU-second compare servers fairly on a
-/// machine whose cores the load clients and Kafka share.
-double cpu_seconds(int pid) {
-  if (pid <= 0) return 0;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  const auto paren = line.rfind(')');  // the command name may hold spaces
-  if (paren == std::string::npos) return 0;
-  std::istringstream fields(line.substr(paren + 2));
-  std::string skip;
-  for (int i = 3; i < 14; ++i) fields >> skip;  // state .. cmajflt
-  double utime = 0;
-  double stime = 0;
-  fields >> utime >> stime;
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 /// Latencies in 0.1 ms buckets up to 10 s.
@@ -544,11 +526,11 @@ int run_fanout(const Options& o) {
   for (int step = 0; step < kMaxSteps; ++step) {
     StepResult r;
     r.rate = rate;
-    const double cpu_start = cpu_seconds(o.server_pid);
+    const double cpu_start = st::bench::cpu_seconds(o.server_pid);
     const auto start = std::chrono::steady_clock::now();
     r.produced = run_step(rate, std::chrono::seconds(o.seconds), step);
     drain(pool, start + std::chrono::seconds(o.seconds), 5s);
-    r.server_cpu_s = cpu_seconds(o.server_pid) - cpu_start;
+    r.server_cpu_s = st::bench::cpu_seconds(o.server_pid) - cpu_start;
     const Histogram h = pool.step(step);
     r.expected = followers * static_cast<double>(r.produced);
     r.delivered = h.count();
@@ -695,12 +677,12 @@ int run_latency(const Options& o) {
   (void)producer->flush(10s);
   std::this_thread::sleep_for(500ms);
 
-  const double cpu_start = cpu_seconds(o.server_pid);
+  const double cpu_start = st::bench::cpu_seconds(o.server_pid);
   const auto start = std::chrono::steady_clock::now();
   const std::uint64_t produced = produce(*producer, o, o.rate, std::chrono::seconds(o.seconds), 0);
   (void)producer->flush(10s);
   drain(pool, start + std::chrono::seconds(o.seconds), 5s);
-  const double server_cpu = cpu_seconds(o.server_pid) - cpu_start;
+  const double server_cpu = st::bench::cpu_seconds(o.server_pid) - cpu_start;
   const Histogram ws = pool.step(0);
   raw->stop();
   const Histogram kafka = raw->step(0);

@@ -519,12 +519,12 @@ Result<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const std::st
 
 std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::milliseconds timeout) {
   std::vector<Message> out;
-  int wait = static_cast<int>(timeout.count());
+  auto wait = timeout;
   while (out.size() < max) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk.get(), wait);
-    if (m == nullptr) break;
-    wait = 0;  // the first message came: drain what is already fetched
-    out.push_back(Message(m));
+    auto m = poll(wait);
+    if (!m) break;
+    wait = std::chrono::milliseconds(0);  // the first message came: drain what is already fetched
+    out.push_back(std::move(*m));
   }
   return out;
 }
